@@ -1,0 +1,125 @@
+package grafana
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+)
+
+// APIError is a non-2xx answer from Grafana. Message is the server's text,
+// for people: callers decide with the Is* helpers, which key on the status
+// and on the request, because Grafana's wording changes between versions.
+type APIError struct {
+	StatusCode int
+	Message    string
+	Method     string
+	Path       string // without the query string
+
+	// versionGated is set for an UpdateRole that carried a version and did
+	// not target a fixed role: the only reason left for a 400 is the version.
+	versionGated bool
+}
+
+func (e *APIError) Error() string {
+	s := fmt.Sprintf("%s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	return s
+}
+
+// ConnectionError is a request that got no HTTP answer at all.
+type ConnectionError struct {
+	URL string // base URL, without credentials
+	Err error
+}
+
+func (e *ConnectionError) Error() string {
+	return fmt.Sprintf("cannot reach Grafana at %s: %v", e.URL, e.Err)
+}
+
+func (e *ConnectionError) Unwrap() error { return e.Err }
+
+func statusOf(err error) int {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.StatusCode
+	}
+	return 0
+}
+
+func IsNotFound(err error) bool     { return statusOf(err) == http.StatusNotFound }
+func IsConflict(err error) bool     { return statusOf(err) == http.StatusConflict }
+func IsForbidden(err error) bool    { return statusOf(err) == http.StatusForbidden }
+func IsUnauthorized(err error) bool { return statusOf(err) == http.StatusUnauthorized }
+func IsBadRequest(err error) bool   { return statusOf(err) == http.StatusBadRequest }
+
+// IsVersionOutdated reports a 400 to an UpdateRole that sent a version for a
+// role that is not fixed: the server refused the version as not greater than
+// the stored one.
+func IsVersionOutdated(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.StatusCode == http.StatusBadRequest && ae.versionGated
+}
+
+// IsConnectionError reports that Grafana could not be reached.
+func IsConnectionError(err error) bool {
+	var ce *ConnectionError
+	return errors.As(err, &ce)
+}
+
+const maxMessageLen = 300
+
+// errorMessage extracts Grafana's {"message": …}; anything else (an HTML page
+// from a proxy, plain text) becomes a short single-line text.
+func errorMessage(body []byte) string {
+	var m struct {
+		Message string `json:"message"`
+		Error   string `json:"error"`
+	}
+	if json.Unmarshal(body, &m) == nil {
+		switch {
+		case m.Message != "":
+			return truncate(m.Message)
+		case m.Error != "":
+			return truncate(m.Error)
+		}
+	}
+	text := string(body)
+	if strings.Contains(text, "<") {
+		text = stripTags(text)
+	}
+	return truncate(strings.Join(strings.Fields(text), " "))
+}
+
+func stripTags(s string) string {
+	var b strings.Builder
+	inTag := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			inTag = true
+		case r == '>':
+			inTag = false
+			b.WriteByte(' ')
+		case !inTag:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func truncate(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) <= maxMessageLen {
+		return s
+	}
+	cut := maxMessageLen
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}

@@ -1,0 +1,537 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = (*builtinRoleAssignmentResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*builtinRoleAssignmentResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*builtinRoleAssignmentResource)(nil)
+	_ resource.ResourceWithImportState    = (*builtinRoleAssignmentResource)(nil)
+)
+
+// NewBuiltinRoleAssignmentResource is the grafanarbac_builtin_role_assignment resource.
+func NewBuiltinRoleAssignmentResource() resource.Resource {
+	return &builtinRoleAssignmentResource{}
+}
+
+type builtinRoleAssignmentResource struct {
+	data *providerData
+}
+
+type builtinRoleAssignmentModel struct {
+	ID                 types.String `tfsdk:"id"`
+	BuiltinRole        types.String `tfsdk:"builtin_role"`
+	RoleUID            types.String `tfsdk:"role_uid"`
+	Global             types.Bool   `tfsdk:"global"`
+	OrgID              types.Int64  `tfsdk:"org_id"`
+	RoleVersion        types.Int64  `tfsdk:"role_version"`
+	GrantedPermissions types.Set    `tfsdk:"granted_permissions"`
+}
+
+func (r *builtinRoleAssignmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_builtin_role_assignment"
+}
+
+func (r *builtinRoleAssignmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Grants a custom or fixed role to a built-in role (`Viewer`, `Editor`, `Admin`, `Grafana Admin`).\n\n" +
+			"**Grafana 8 (API generation 1)** has built-in role assignments: this resource adds one, and removes it on destroy.\n\n" +
+			"**Grafana 9+ (generation 2)** has none; a built-in role is a basic role (`basic_viewer`, …) whose permissions can be edited. " +
+			"The resource adds to the basic role exactly the role's permissions it lacks and records them in `granted_permissions`, " +
+			"together with those the basic role holds only because another assigned custom role carries them too; destroy removes exactly " +
+			"those, except a permission that another custom role still needs. A custom role counts as assigned to a basic role when the basic " +
+			"role holds all its permissions. (This is conservative: a permission can stay behind, one is never taken from another assignment.) " +
+			"The next plan restores permissions removed outside Terraform and follows changes of the role's permissions. " +
+			"Only the named basic role changes: unlike generation 1, Editors and Admins do not inherit what is added to `Viewer`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<org_id>:<builtin_role>:<role_uid>`, or `global:<builtin_role>:<role_uid>` for a global assignment: the import ID.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"builtin_role": schema.StringAttribute{
+				MarkdownDescription: "Built-in role that gets the role. " + builtinRoleNamesDescription() + " Changing it replaces the assignment.",
+				Required:            true,
+				Validators:          []validator.String{builtinRoleName()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"role_uid": schema.StringAttribute{
+				MarkdownDescription: "Uid of the custom or fixed role to grant. A role that is not global can only be granted in its own organization. Changing it replaces the assignment.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"global": schema.BoolAttribute{
+				MarkdownDescription: "Grant in every organization (needs a Grafana server admin and a global role). Required for `Grafana Admin`. Defaults to `false`. Changing it replaces the assignment.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+			},
+			"org_id": schema.Int64Attribute{
+				MarkdownDescription: "Organization the grant holds in. Defaults to the provider's organization; `0` for a global assignment. Must not be set when `global = true`. Changing it replaces the assignment.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"role_version": schema.Int64Attribute{
+				MarkdownDescription: "Optional change trigger: set it to the role's version (`grafanarbac_custom_role.<name>.version`) so that an apply that " +
+					"changes the role's permissions also updates the basic role in the same run (generation 2). Without it, the next plan does. " +
+					"Only stored; never read from Grafana.",
+				Optional: true,
+			},
+			"granted_permissions": permissionsComputedResourceAttribute("Generation 2: the role's permissions this assignment owns on the basic role, " +
+				"which destroy removes again: those it added, and those another assigned custom role added. Permissions the basic role held " +
+				"for other reasons (Grafana's defaults, changes by hand) are not in it. Always empty on generation 1."),
+		},
+	}
+}
+
+func (r *builtinRoleAssignmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if data := providerDataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
+		r.data = data
+	}
+}
+
+func (r *builtinRoleAssignmentResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg builtinRoleAssignmentModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	checkGlobalOrgID(cfg.Global, cfg.OrgID, &resp.Diagnostics)
+	if cfg.BuiltinRole.ValueString() == builtinRoleGrafanaAdmin && !cfg.Global.IsUnknown() && !cfg.Global.ValueBool() {
+		resp.Diagnostics.AddAttributeError(path.Root("global"), "Grafana Admin assignments are global",
+			"Grafana Admin is a server-wide role, so its assignments hold in every organization. Set global = true (and leave org_id unset).")
+	}
+}
+
+func (r *builtinRoleAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan, config builtinRoleAssignmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	var state *builtinRoleAssignmentModel
+	if !req.State.Raw.IsNull() {
+		state = &builtinRoleAssignmentModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	plan.OrgID = plannedOrgID(config.OrgID, plan.Global, r.data)
+	if state != nil && !plan.OrgID.Equal(state.OrgID) {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("org_id"))
+	}
+	keep := state != nil && plan.OrgID.Equal(state.OrgID) && plan.BuiltinRole.Equal(state.BuiltinRole) &&
+		plan.RoleUID.Equal(state.RoleUID) && plan.Global.Equal(state.Global)
+	if !keep {
+		state = nil // a replacement starts from nothing
+		plan.ID = types.StringUnknown()
+		if !plan.OrgID.IsUnknown() && !plan.Global.IsUnknown() && !plan.BuiltinRole.IsUnknown() && !plan.RoleUID.IsUnknown() {
+			plan.ID = types.StringValue(assignmentID(plan.Global.ValueBool(), plan.OrgID.ValueInt64(), plan.BuiltinRole.ValueString(), plan.RoleUID.ValueString()))
+		}
+	}
+	plan.GrantedPermissions = r.planGrant(ctx, plan, state, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// planGrant checks the assignment against the server and returns the
+// granted_permissions to plan: unknown when they cannot be known before the
+// apply (the role is created or changed by the same run).
+func (r *builtinRoleAssignmentResource) planGrant(ctx context.Context, plan builtinRoleAssignmentModel, state *builtinRoleAssignmentModel, diags *diag.Diagnostics) types.Set {
+	unknown := types.SetUnknown(permissionObjectType)
+	if r.data == nil {
+		return unknown
+	}
+	gen, err := r.data.client.Generation(ctx)
+	if err != nil {
+		diags.AddError("Cannot detect the Grafana API generation", err.Error())
+		return unknown
+	}
+	if !plan.BuiltinRole.IsUnknown() {
+		if msg := builtinRoleNameMismatch(plan.BuiltinRole.ValueString(), gen); msg != "" {
+			diags.AddAttributeError(path.Root("builtin_role"), "Unknown built-in role", msg)
+			return unknown
+		}
+	}
+	if plan.BuiltinRole.IsUnknown() || plan.RoleUID.IsUnknown() || plan.OrgID.IsUnknown() || plan.Global.IsUnknown() {
+		if gen == grafana.Generation1 {
+			return permissionsToSet(nil)
+		}
+		return unknown
+	}
+	orgID, global := plan.OrgID.ValueInt64(), plan.Global.ValueBool()
+	role := checkAssignableRole(ctx, r.data, plan.RoleUID.ValueString(), orgID, global, assignmentTarget{Kind: "built-in role"}, diags)
+	if diags.HasError() || gen == grafana.Generation1 {
+		return permissionsToSet(nil)
+	}
+	roleChanging := plan.RoleVersion.IsUnknown() || (state != nil && !plan.RoleVersion.Equal(state.RoleVersion))
+	if role == nil || roleChanging {
+		return unknown
+	}
+	basic, ok := r.readBasicRole(ctx, orgClient(r.data, orgID), plan.BuiltinRole.ValueString(), diags)
+	if !ok {
+		return unknown
+	}
+	var prior []grafana.Permission
+	if state != nil {
+		p, d := permissionsFromSet(ctx, state.GrantedPermissions)
+		diags.Append(d...)
+		prior = p
+	}
+	granted, err := grantFor(ctx, orgClient(r.data, orgID), role, basic.Permissions, prior)
+	if err != nil {
+		diags.AddError("Cannot plan the built-in role assignment", err.Error())
+		return unknown
+	}
+	return permissionsToSet(granted)
+}
+
+// grantFor is what an assignment of role owns on a basic role holding basic:
+// plannedGrant, plus the role's permissions that the basic role holds only
+// because another custom role granted to it carries them. Looking for those
+// costs a read of every custom role, so it is done only when the role has
+// permissions on the basic role that the assignment does not own yet.
+func grantFor(ctx context.Context, client *grafana.Client, role *grafana.Role, basic, prior []grafana.Permission) ([]grafana.Permission, error) {
+	granted := plannedGrant(role.Permissions, basic, prior)
+	unowned := grafana.PermissionsMinus(permissionsIntersect(role.Permissions, basic), granted)
+	if len(unowned) == 0 {
+		return granted, nil
+	}
+	custom, err := rolesPermissions(ctx, client, func(o grafana.Role) bool { return o.UID != role.UID && roleKind(o.Name) == roleKindCustom })
+	if err != nil {
+		return nil, err
+	}
+	if len(permissionsIntersect(unowned, heldByContainedRoles(basic, custom))) == 0 {
+		return granted, nil // skip reading the fixed roles
+	}
+	fixed, err := rolesPermissions(ctx, client, func(o grafana.Role) bool { return roleKind(o.Name) == roleKindFixed })
+	if err != nil {
+		return nil, err
+	}
+	return permissionsUnion(granted, sharedWithCustomRoles(unowned, basic, custom, fixed)), nil
+}
+
+// readBasicRole reads the basic role of a built-in role, explaining a missing one.
+func (r *builtinRoleAssignmentResource) readBasicRole(ctx context.Context, client *grafana.Client, builtin string, diags *diag.Diagnostics) (*grafana.Role, bool) {
+	uid := basicRoleUID(builtin)
+	basic, err := client.GetRole(ctx, uid)
+	if grafana.IsNotFound(err) {
+		diags.AddAttributeError(path.Root("builtin_role"), "Basic role not found",
+			fmt.Sprintf("This Grafana has no basic role %q for the built-in role %q (basic_none exists from Grafana 10). Use another built-in role.", uid, builtin))
+		return nil, false
+	}
+	if err != nil {
+		diags.AddError("Cannot read basic role", fmt.Sprintf("Reading basic role %q: %s", uid, err))
+		return nil, false
+	}
+	return basic, true
+}
+
+func (r *builtinRoleAssignmentResource) generation(ctx context.Context, diags *diag.Diagnostics) (grafana.Generation, bool) {
+	gen, err := r.data.client.Generation(ctx)
+	if err != nil {
+		diags.AddError("Cannot detect the Grafana API generation", err.Error())
+		return grafana.GenerationUnknown, false
+	}
+	return gen, true
+}
+
+func (r *builtinRoleAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan builtinRoleAssignmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	gen, ok := r.generation(ctx, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	m := plan
+	m.ID = types.StringValue(assignmentID(m.Global.ValueBool(), m.OrgID.ValueInt64(), m.BuiltinRole.ValueString(), m.RoleUID.ValueString()))
+	client := orgClient(r.data, m.OrgID.ValueInt64())
+	builtin, uid := m.BuiltinRole.ValueString(), m.RoleUID.ValueString()
+	if gen == grafana.Generation1 {
+		if err := client.AddBuiltinRoleAssignment(ctx, builtin, uid, m.Global.ValueBool()); err != nil {
+			assignmentAPIError(&resp.Diagnostics, fmt.Sprintf("grant role %q to built-in role %q", uid, builtin), err)
+			return
+		}
+		m.GrantedPermissions = permissionsToSet(nil)
+	} else {
+		granted, ok := r.syncGrant(ctx, client, m, nil, plan.GrantedPermissions, &resp.Diagnostics)
+		if !ok {
+			return
+		}
+		m.GrantedPermissions = granted
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	if found := r.read(ctx, gen, &m, &resp.Diagnostics); !found && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.AddError("Assignment not found after creating it",
+			fmt.Sprintf("Grafana accepted the grant of role %q to %q but does not list it. Please report this issue.", uid, builtin))
+	}
+}
+
+// syncGrant makes the basic role hold every permission of the role, drops
+// what the assignment owned and the role no longer has, and returns the new
+// granted_permissions. A known planned value is what gets recorded: the
+// framework requires it, and it only differs from what was computed when
+// another writer changed the basic role between plan and apply.
+func (r *builtinRoleAssignmentResource) syncGrant(ctx context.Context, client *grafana.Client, m builtinRoleAssignmentModel, prior []grafana.Permission, planned types.Set, diags *diag.Diagnostics) (types.Set, bool) {
+	uid := m.RoleUID.ValueString()
+	role, err := client.GetRole(ctx, uid)
+	if grafana.IsNotFound(err) {
+		diags.AddAttributeError(path.Root("role_uid"), "Role not found",
+			fmt.Sprintf("No role with uid %q in organization %d, nor a global one. Create the role first, or remove this assignment.", uid, m.OrgID.ValueInt64()))
+		return types.Set{}, false
+	}
+	if err != nil {
+		assignmentAPIError(diags, fmt.Sprintf("read role %q", uid), err)
+		return types.Set{}, false
+	}
+	var want []grafana.Permission
+	plannedKnown := permissionsKnown(ctx, planned) && !planned.IsNull()
+	if plannedKnown {
+		p, d := permissionsFromSet(ctx, planned)
+		diags.Append(d...)
+		want = p
+	}
+
+	var granted, added []grafana.Permission
+	_, err = editBasicRole(ctx, client, basicRoleUID(m.BuiltinRole.ValueString()), func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
+		added = grafana.PermissionsMinus(role.Permissions, current)
+		if plannedKnown {
+			granted = want
+		} else {
+			var err error
+			if granted, err = grantFor(ctx, client, role, current, prior); err != nil {
+				return nil, err
+			}
+		}
+		next := permissionsUnion(current, added)
+		drop := grafana.PermissionsMinus(prior, granted)
+		if len(drop) == 0 {
+			return next, nil
+		}
+		others, err := rolesPermissions(ctx, client, func(o grafana.Role) bool { return o.UID != uid && roleKind(o.Name) == roleKindCustom })
+		if err != nil {
+			return nil, err
+		}
+		return grafana.PermissionsMinus(next, removablePermissions(current, drop, others)), nil
+	})
+	if err != nil {
+		assignmentAPIError(diags, fmt.Sprintf("grant role %q to built-in role %q", uid, m.BuiltinRole.ValueString()), err)
+		return types.Set{}, false
+	}
+	if !plannedKnown {
+		return permissionsToSet(granted), true
+	}
+	if extra := grafana.PermissionsMinus(added, want); len(extra) > 0 {
+		diags.AddWarning("Basic role changed during the apply",
+			fmt.Sprintf("Another change to basic role %q between plan and apply made this assignment add permissions it did not plan:\n%s\n"+
+				"They are not recorded in granted_permissions, so destroying the assignment leaves them on the basic role.",
+				basicRoleUID(m.BuiltinRole.ValueString()), formatPermissionList(extra)))
+	}
+	return planned, true
+}
+
+// read refreshes m from the server and reports whether the assignment exists.
+func (r *builtinRoleAssignmentResource) read(ctx context.Context, gen grafana.Generation, m *builtinRoleAssignmentModel, diags *diag.Diagnostics) bool {
+	client := orgClient(r.data, m.OrgID.ValueInt64())
+	builtin, uid := m.BuiltinRole.ValueString(), m.RoleUID.ValueString()
+	m.ID = types.StringValue(assignmentID(m.Global.ValueBool(), m.OrgID.ValueInt64(), builtin, uid))
+	if gen == grafana.Generation1 {
+		byBuiltin, err := client.ListBuiltinRoleAssignments(ctx, true)
+		if err != nil {
+			assignmentAPIError(diags, "list built-in role assignments", err)
+			return false
+		}
+		m.GrantedPermissions = permissionsToSet(nil)
+		return slices.ContainsFunc(byBuiltin[builtin], func(role grafana.Role) bool { return role.UID == uid })
+	}
+
+	role, err := client.GetRole(ctx, uid)
+	switch {
+	case grafana.IsNotFound(err):
+		// Keep the state: the basic role still holds what was granted, and
+		// only destroying this resource removes it. The plan shows an update,
+		// which fails until the role exists again or the resource is removed.
+		tflog.Warn(ctx, "assigned role no longer exists", map[string]any{"uid": uid})
+		role = nil
+	case err != nil:
+		assignmentAPIError(diags, fmt.Sprintf("read role %q", uid), err)
+		return false
+	}
+	basic, ok := r.readBasicRole(ctx, client, builtin, diags)
+	if !ok {
+		return false
+	}
+	if m.GrantedPermissions.IsNull() {
+		// Import: what the assignment added cannot be known. Take the
+		// role's permissions the basic role holds, except those a fixed role
+		// granted to it (Grafana's defaults) also carries.
+		if role == nil {
+			return false
+		}
+		fixed, err := rolesPermissions(ctx, client, func(o grafana.Role) bool { return roleKind(o.Name) == roleKindFixed })
+		if err != nil {
+			assignmentAPIError(diags, "read fixed roles", err)
+			return false
+		}
+		held := permissionsIntersect(role.Permissions, basic.Permissions)
+		m.GrantedPermissions = permissionsToSet(grafana.PermissionsMinus(held, heldByContainedRoles(basic.Permissions, fixed)))
+		return true
+	}
+	prior, d := permissionsFromSet(ctx, m.GrantedPermissions)
+	diags.Append(d...)
+	// What was removed outside Terraform drops out of the state, so that the
+	// plan shows it being added back.
+	m.GrantedPermissions = permissionsToSet(permissionsIntersect(prior, basic.Permissions))
+	return true
+}
+
+func (r *builtinRoleAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state builtinRoleAssignmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	gen, ok := r.generation(ctx, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	found := r.read(ctx, gen, &state, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !found {
+		tflog.Warn(ctx, "built-in role assignment no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *builtinRoleAssignmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state builtinRoleAssignmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	gen, ok := r.generation(ctx, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	// Only role_version and granted_permissions change in place.
+	m := plan
+	m.ID = state.ID
+	if gen == grafana.Generation1 {
+		m.GrantedPermissions = permissionsToSet(nil)
+		resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+		return
+	}
+	prior, d := permissionsFromSet(ctx, state.GrantedPermissions)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	granted, ok := r.syncGrant(ctx, orgClient(r.data, m.OrgID.ValueInt64()), m, prior, plan.GrantedPermissions, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	m.GrantedPermissions = granted
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+func (r *builtinRoleAssignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state builtinRoleAssignmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	gen, ok := r.generation(ctx, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	client := orgClient(r.data, state.OrgID.ValueInt64())
+	builtin, uid := state.BuiltinRole.ValueString(), state.RoleUID.ValueString()
+	if gen == grafana.Generation1 {
+		err := client.RemoveBuiltinRoleAssignment(ctx, builtin, uid, state.Global.ValueBool())
+		if err != nil && !grafana.IsNotFound(err) {
+			assignmentAPIError(&resp.Diagnostics, fmt.Sprintf("remove role %q from built-in role %q", uid, builtin), err)
+		}
+		return
+	}
+	granted, d := permissionsFromSet(ctx, state.GrantedPermissions)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() || len(granted) == 0 {
+		return
+	}
+	_, err := editBasicRole(ctx, client, basicRoleUID(builtin), func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
+		if len(permissionsIntersect(granted, current)) == 0 {
+			return current, nil
+		}
+		others, err := rolesPermissions(ctx, client, func(o grafana.Role) bool { return o.UID != uid && roleKind(o.Name) == roleKindCustom })
+		if err != nil {
+			return nil, err
+		}
+		return grafana.PermissionsMinus(current, removablePermissions(current, granted, others)), nil
+	})
+	if grafana.IsNotFound(err) {
+		return // no basic role, nothing to remove
+	}
+	if err != nil {
+		assignmentAPIError(&resp.Diagnostics, fmt.Sprintf("remove the permissions of role %q from built-in role %q", uid, builtin), err)
+	}
+}
+
+var builtinRoleAssignmentImportHelp = "`<org_id>:<builtin_role>:<role_uid>` or `global:<builtin_role>:<role_uid>`"
+
+func (r *builtinRoleAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, err := parseAssignmentImportID(req.ID, "builtin_role", importIDString, true)
+	if err != nil {
+		addImportIDError(&resp.Diagnostics, err)
+		return
+	}
+	if msg := builtinRoleNameMismatch(id.Part, grafana.Generation2); msg != "" {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Import ID %q: %s Expected %s.", req.ID, msg, builtinRoleAssignmentImportHelp))
+		return
+	}
+	m := builtinRoleAssignmentModel{
+		ID:                 types.StringValue(assignmentID(id.Global, id.OrgID, id.Part, id.RoleUID)),
+		BuiltinRole:        types.StringValue(id.Part),
+		RoleUID:            types.StringValue(id.RoleUID),
+		Global:             types.BoolValue(id.Global),
+		OrgID:              types.Int64Value(id.OrgID),
+		RoleVersion:        types.Int64Null(),
+		GrantedPermissions: types.SetNull(permissionObjectType), // Read reconstructs it
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}

@@ -1,0 +1,443 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*defaultAssignmentResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*defaultAssignmentResource)(nil)
+	_ resource.ResourceWithImportState = (*defaultAssignmentResource)(nil)
+)
+
+// NewDefaultAssignmentResource is the grafanarbac_default_assignment resource.
+func NewDefaultAssignmentResource() resource.Resource {
+	return &defaultAssignmentResource{}
+}
+
+type defaultAssignmentResource struct {
+	data *providerData
+}
+
+type defaultAssignmentModel struct {
+	ID                  types.String `tfsdk:"id"`
+	BuiltinRole         types.String `tfsdk:"builtin_role"`
+	FixedRole           types.String `tfsdk:"fixed_role"`
+	Assigned            types.Bool   `tfsdk:"assigned"`
+	AffectedPermissions types.Set    `tfsdk:"affected_permissions"`
+}
+
+// roleManagementActions are the actions the provider's credentials use to
+// manage roles and assignments; losing them can make a removal impossible to
+// undo (contract rule 8).
+var roleManagementActions = []string{
+	"roles:read", "roles:list", "roles:write", "roles:delete",
+	"roles.builtin:list", "roles.builtin:add", "roles.builtin:remove",
+	"teams.roles:read", "teams.roles:list", "teams.roles:add", "teams.roles:remove",
+	"users.roles:read", "users.roles:list", "users.roles:add", "users.roles:remove",
+	"users.permissions:read", "users.permissions:list",
+}
+
+var fixedRoleNamePattern = regexp.MustCompile(`^fixed:.+`)
+
+func (r *defaultAssignmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_default_assignment"
+}
+
+func (r *defaultAssignmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "States a deviation from a grant Grafana makes by default: a fixed role granted to a built-in role. " +
+			"With `assigned = false` (the default) the grant is removed; with `true` it is restored. Destroying the resource returns to " +
+			"Grafana's default, the grant in place. Use it only for grants Grafana makes by default; grant other roles with " +
+			"`grafanarbac_builtin_role_assignment`.\n\n" +
+			"**Grafana 8 (API generation 1)**: the built-in role assignment of the fixed role is removed or added again. Because built-in " +
+			"roles are hierarchical there, removing a grant from `Viewer` also takes it from Editors and Admins that only had it through Viewer.\n\n" +
+			"**Grafana 9+ (generation 2)**: the fixed role's permissions are removed from, or added to, the basic role (`basic_viewer`, …), " +
+			"and only that one. A removal keeps every permission that another fixed role the basic role still holds in full also carries, " +
+			"so other grants stay intact. `affected_permissions` shows at plan time what the grant covers.\n\n" +
+			"The plan warns when a removal would take permissions the provider's own credentials use to manage roles (for example " +
+			"`roles:write` or `users.roles:add`): Grafana would then refuse to restore the grant with the same credentials.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<builtin_role>:<fixed_role>`: the import ID.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"builtin_role": schema.StringAttribute{
+				MarkdownDescription: "Built-in role the fixed role is granted to by default. " + builtinRoleNamesDescription() + " Changing it replaces the resource.",
+				Required:            true,
+				Validators:          []validator.String{builtinRoleName()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"fixed_role": schema.StringAttribute{
+				MarkdownDescription: "Name of the fixed role, for example `fixed:reports:reader`; it must exist. " +
+					"The `grafanarbac_roles` data source lists them. Changing it replaces the resource.",
+				Required: true,
+				Validators: []validator.String{stringvalidator.RegexMatches(fixedRoleNamePattern,
+					"must be the name of a fixed role, starting with `fixed:` (grant custom roles with grafanarbac_builtin_role_assignment)")},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"assigned": schema.BoolAttribute{
+				MarkdownDescription: "Whether the grant is in place: `false` removes it, `true` restores it. Defaults to `false`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+			"affected_permissions": permissionsComputedResourceAttribute("The permissions this resource takes away from the built-in role " +
+				"(`assigned = false`) or ensures it holds (`assigned = true`): on generation 2 the fixed role's permissions, less those another " +
+				"fixed role the basic role holds in full also carries when removing; on generation 1 all the fixed role's permissions."),
+		},
+	}
+}
+
+func (r *defaultAssignmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if data := providerDataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
+		r.data = data
+	}
+}
+
+// defaultGrant is what a default assignment works on, read from the server.
+type defaultGrant struct {
+	gen   grafana.Generation
+	fixed *grafana.Role // with permissions
+	basic *grafana.Role // generation 2 only
+}
+
+// readGrant reads the fixed role by name and, on generation 2, the basic
+// role. fixed is nil when no fixed role has that name.
+func (r *defaultAssignmentResource) readGrant(ctx context.Context, builtin, fixedName string) (defaultGrant, error) {
+	client := r.data.client
+	gen, err := client.Generation(ctx)
+	if err != nil {
+		return defaultGrant{}, fmt.Errorf("detecting the Grafana API generation: %w", err)
+	}
+	g := defaultGrant{gen: gen}
+	roles, err := client.ListRoles(ctx, grafana.ListRolesOptions{IncludeHidden: true})
+	if err != nil {
+		return g, fmt.Errorf("listing roles: %w", err)
+	}
+	i := slices.IndexFunc(roles, func(role grafana.Role) bool { return role.Name == fixedName })
+	if i < 0 {
+		return g, nil
+	}
+	if g.fixed, err = client.GetRole(ctx, roles[i].UID); err != nil {
+		return g, fmt.Errorf("reading fixed role %q: %w", fixedName, err)
+	}
+	if gen != grafana.Generation1 {
+		uid := basicRoleUID(builtin)
+		if g.basic, err = client.GetRole(ctx, uid); err != nil {
+			return g, fmt.Errorf("reading basic role %q: %w", uid, err)
+		}
+	}
+	return g, nil
+}
+
+// kept returns the permissions of the fixed role that a removal keeps:
+// those another fixed role that basic holds in full also carries.
+func (r *defaultAssignmentResource) kept(ctx context.Context, fixedUID string, basic []grafana.Permission) ([]grafana.Permission, error) {
+	others, err := rolesPermissions(ctx, r.data.client, func(o grafana.Role) bool {
+		return o.UID != fixedUID && roleKind(o.Name) == roleKindFixed
+	})
+	if err != nil {
+		return nil, err
+	}
+	return heldByContainedRoles(basic, others), nil
+}
+
+// affected is affected_permissions for the given assigned value.
+func (r *defaultAssignmentResource) affected(ctx context.Context, g defaultGrant, assigned bool) ([]grafana.Permission, error) {
+	perms := grafana.NormalizePermissions(g.fixed.Permissions)
+	if assigned || g.gen == grafana.Generation1 {
+		return perms, nil
+	}
+	kept, err := r.kept(ctx, g.fixed.UID, g.basic.Permissions)
+	if err != nil {
+		return nil, err
+	}
+	return grafana.PermissionsMinus(perms, kept), nil
+}
+
+func fixedRoleNotFound(diags *diag.Diagnostics, name string) {
+	diags.AddAttributeError(path.Root("fixed_role"), "Fixed role not found",
+		fmt.Sprintf("Grafana has no fixed role named %q. Check the spelling; the grafanarbac_roles data source with kind = \"fixed\" lists them.", name))
+}
+
+func (r *defaultAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return // destroy, or provider not configured yet
+	}
+	var plan defaultAssignmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var state *defaultAssignmentModel
+	if !req.State.Raw.IsNull() {
+		state = &defaultAssignmentModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.BuiltinRole.IsUnknown() || plan.FixedRole.IsUnknown() || plan.Assigned.IsUnknown() {
+		return
+	}
+	builtin, fixedName, assigned := plan.BuiltinRole.ValueString(), plan.FixedRole.ValueString(), plan.Assigned.ValueBool()
+	replace := state == nil || !plan.BuiltinRole.Equal(state.BuiltinRole) || !plan.FixedRole.Equal(state.FixedRole)
+	if replace {
+		plan.ID = types.StringValue(builtin + ":" + fixedName)
+	}
+
+	g, err := r.readGrant(ctx, builtin, fixedName)
+	if err == nil && g.gen != grafana.GenerationUnknown {
+		if msg := builtinRoleNameMismatch(builtin, g.gen); msg != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("builtin_role"), "Unknown built-in role", msg)
+			return
+		}
+	}
+	switch {
+	case grafana.IsNotFound(err):
+		resp.Diagnostics.AddAttributeError(path.Root("builtin_role"), "Basic role not found",
+			fmt.Sprintf("This Grafana has no basic role %q for the built-in role %q (basic_none exists from Grafana 10). Use another built-in role.", basicRoleUID(builtin), builtin))
+		return
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot plan default assignment", err.Error())
+		return
+	case g.fixed == nil:
+		fixedRoleNotFound(&resp.Diagnostics, fixedName)
+		return
+	}
+	affected, err := r.affected(ctx, g, assigned)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot plan default assignment", err.Error())
+		return
+	}
+	plan.AffectedPermissions = permissionsToSet(affected)
+	if !assigned && (replace || state.Assigned.ValueBool()) {
+		r.warnSelfLockOut(ctx, builtin, fixedName, affected, &resp.Diagnostics)
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// warnSelfLockOut warns when the removal takes permissions that the
+// provider's credentials hold and use to manage roles. The credentials may
+// hold them through other grants too, which the API does not tell.
+func (r *defaultAssignmentResource) warnSelfLockOut(ctx context.Context, builtin, fixedName string, removed []grafana.Permission, diags *diag.Diagnostics) {
+	held, err := r.data.callerPermissions(ctx)
+	if err != nil {
+		diags.AddAttributeWarning(path.Root("assigned"), "Self-lock-out not checked",
+			"Could not read the permissions of the provider's credentials to check that this removal leaves them able to manage roles: "+err.Error())
+		return
+	}
+	var lost []grafana.Permission
+	for _, p := range removed {
+		if slices.Contains(roleManagementActions, p.Action) && slices.Contains(held, p) {
+			lost = append(lost, p)
+		}
+	}
+	if len(lost) == 0 {
+		return
+	}
+	diags.AddAttributeWarning(path.Root("assigned"), "Removal may lock the provider out",
+		fmt.Sprintf("Removing %q from %q takes away these permissions, which the provider's credentials hold and use to manage roles:\n%s\n"+
+			"If the credentials have them only through %q, every later role change fails, and Grafana refuses to restore the grant "+
+			"with the same credentials. Make sure the credentials keep them another way first (a Grafana server admin, or a team or user "+
+			"assignment of a role that carries them).",
+			fixedName, builtin, formatPermissionList(lost), builtin))
+}
+
+// apply makes the grant match assigned and returns affected_permissions.
+func (r *defaultAssignmentResource) apply(ctx context.Context, builtin, fixedName string, assigned bool) ([]grafana.Permission, error) {
+	g, err := r.readGrant(ctx, builtin, fixedName)
+	if err != nil {
+		return nil, err
+	}
+	if g.fixed == nil {
+		return nil, fmt.Errorf("grafana has no fixed role named %q", fixedName)
+	}
+	client := r.data.client
+	fixed := grafana.NormalizePermissions(g.fixed.Permissions)
+	if g.gen == grafana.Generation1 {
+		if assigned {
+			return fixed, client.AddBuiltinRoleAssignment(ctx, builtin, g.fixed.UID, true)
+		}
+		return fixed, removeDefaultGrantGen1(ctx, client, builtin, g.fixed.UID)
+	}
+	var affected []grafana.Permission
+	_, err = editBasicRole(ctx, client, basicRoleUID(builtin), func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
+		if assigned {
+			affected = fixed
+			return permissionsUnion(current, fixed), nil
+		}
+		kept, err := r.kept(ctx, g.fixed.UID, current)
+		if err != nil {
+			return nil, err
+		}
+		affected = grafana.PermissionsMinus(fixed, kept)
+		return grafana.PermissionsMinus(current, affected), nil
+	})
+	return affected, err
+}
+
+// removeDefaultGrantGen1 removes a generation-1 default grant. Grafana 8
+// keeps default grants as global assignments; an org-level one is removed
+// when there is no global one.
+func removeDefaultGrantGen1(ctx context.Context, client *grafana.Client, builtin, uid string) error {
+	err := client.RemoveBuiltinRoleAssignment(ctx, builtin, uid, true)
+	if grafana.IsNotFound(err) {
+		err = client.RemoveBuiltinRoleAssignment(ctx, builtin, uid, false)
+	}
+	if grafana.IsNotFound(err) {
+		return nil // already removed
+	}
+	return err
+}
+
+// applyPlan applies the plan and returns the state to store; a known
+// planned affected set is kept as planned (see syncGrant for why).
+func (r *defaultAssignmentResource) applyPlan(ctx context.Context, plan defaultAssignmentModel, diags *diag.Diagnostics) (defaultAssignmentModel, bool) {
+	builtin, fixedName, assigned := plan.BuiltinRole.ValueString(), plan.FixedRole.ValueString(), plan.Assigned.ValueBool()
+	affected, err := r.apply(ctx, builtin, fixedName, assigned)
+	if err != nil {
+		verb := "remove"
+		if assigned {
+			verb = "restore"
+		}
+		assignmentAPIError(diags, fmt.Sprintf("%s the default grant of %q to %q", verb, fixedName, builtin), err)
+		return plan, false
+	}
+	plan.ID = types.StringValue(builtin + ":" + fixedName)
+	if !permissionsKnown(ctx, plan.AffectedPermissions) || plan.AffectedPermissions.IsNull() {
+		plan.AffectedPermissions = permissionsToSet(affected)
+	}
+	return plan, true
+}
+
+func (r *defaultAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan defaultAssignmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if m, ok := r.applyPlan(ctx, plan, &resp.Diagnostics); ok {
+		resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	}
+}
+
+func (r *defaultAssignmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan defaultAssignmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if m, ok := r.applyPlan(ctx, plan, &resp.Diagnostics); ok {
+		resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	}
+}
+
+func (r *defaultAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state defaultAssignmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	builtin, fixedName := state.BuiltinRole.ValueString(), state.FixedRole.ValueString()
+	g, err := r.readGrant(ctx, builtin, fixedName)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read default assignment", err.Error())
+		return
+	}
+	if g.fixed == nil {
+		tflog.Warn(ctx, "fixed role no longer exists; removing the default assignment from state", map[string]any{"fixed_role": fixedName})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	observed, err := r.observeAssigned(ctx, g, builtin, state.Assigned)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read default assignment", err.Error())
+		return
+	}
+	affected, err := r.affected(ctx, g, observed)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read default assignment", err.Error())
+		return
+	}
+	state.ID = types.StringValue(builtin + ":" + fixedName)
+	state.Assigned = types.BoolValue(observed)
+	state.AffectedPermissions = permissionsToSet(affected)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// observeAssigned tells whether the grant is in place. On generation 2 a
+// removed grant counts as back as soon as one permission the removal took
+// is on the basic role again; a grant in place needs all of them.
+func (r *defaultAssignmentResource) observeAssigned(ctx context.Context, g defaultGrant, builtin string, prior types.Bool) (bool, error) {
+	if g.gen == grafana.Generation1 {
+		byBuiltin, err := r.data.client.ListBuiltinRoleAssignments(ctx, true)
+		if err != nil {
+			return false, fmt.Errorf("listing built-in role assignments: %w", err)
+		}
+		return rolesHaveUID(byBuiltin[builtin], g.fixed.UID), nil
+	}
+	if prior.IsNull() || prior.ValueBool() {
+		return permissionsContain(g.basic.Permissions, g.fixed.Permissions), nil
+	}
+	removed, err := r.affected(ctx, g, false)
+	if err != nil {
+		return false, err
+	}
+	return len(permissionsIntersect(removed, g.basic.Permissions)) > 0, nil
+}
+
+func (r *defaultAssignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state defaultAssignmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Destroy returns to Grafana's default: the grant in place.
+	builtin, fixedName := state.BuiltinRole.ValueString(), state.FixedRole.ValueString()
+	if _, err := r.apply(ctx, builtin, fixedName, true); err != nil {
+		assignmentAPIError(&resp.Diagnostics, fmt.Sprintf("restore the default grant of %q to %q", fixedName, builtin), err)
+	}
+}
+
+func (r *defaultAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	builtin, fixedName, ok := strings.Cut(req.ID, ":")
+	var problem string
+	switch {
+	case !ok:
+		problem = "it has no colon."
+	case builtinRoleNameMismatch(builtin, grafana.Generation2) != "":
+		problem = builtinRoleNameMismatch(builtin, grafana.Generation2)
+	case !fixedRoleNamePattern.MatchString(fixedName):
+		problem = fmt.Sprintf("%q is not a fixed role name (they start with \"fixed:\").", fixedName)
+	}
+	if problem != "" {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Import ID %q is not valid: %s Expected `<builtin_role>:<fixed_role>`, for example `Viewer:fixed:annotations:reader`.", req.ID, problem))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, defaultAssignmentModel{
+		ID:                  types.StringValue(req.ID),
+		BuiltinRole:         types.StringValue(builtin),
+		FixedRole:           types.StringValue(fixedName),
+		Assigned:            types.BoolNull(), // Read observes it
+		AffectedPermissions: types.SetNull(permissionObjectType),
+	})...)
+}

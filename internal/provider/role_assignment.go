@@ -1,0 +1,233 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
+)
+
+// Pieces shared by the four assignment resources: which client to use for an
+// organization, the plan-time checks on the assigned role, import IDs and
+// error wording.
+
+// providerDataFrom checks what Configure received.
+func providerDataFrom(v any, diags *diag.Diagnostics) *providerData {
+	if v == nil {
+		return nil
+	}
+	data, ok := v.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider developers.", v))
+	}
+	return data
+}
+
+// orgClient returns the client for an organization; 0 (global) and the
+// provider's own org use the provider's client.
+func orgClient(data *providerData, orgID int64) *grafana.Client {
+	if orgID <= 0 || orgID == data.orgID {
+		return data.client
+	}
+	return data.client.WithOrg(orgID)
+}
+
+// plannedOrgID is org_id as planned: the configured value, else 0 for a
+// global assignment, else the provider's org (unknown while the provider or
+// global is unknown).
+func plannedOrgID(config types.Int64, global types.Bool, data *providerData) types.Int64 {
+	switch {
+	case !config.IsNull():
+		return config
+	case global.IsUnknown():
+		return types.Int64Unknown()
+	case global.ValueBool():
+		return types.Int64Value(0)
+	case data == nil:
+		return types.Int64Unknown()
+	default:
+		return types.Int64Value(data.orgID)
+	}
+}
+
+// checkGlobalOrgID refuses org_id on a global assignment (ValidateConfig).
+func checkGlobalOrgID(global types.Bool, orgID types.Int64, diags *diag.Diagnostics) {
+	if global.ValueBool() && !orgID.IsNull() && !orgID.IsUnknown() {
+		diags.AddAttributeError(path.Root("org_id"), "org_id set on a global assignment",
+			"A global assignment holds in every organization. Remove org_id, or set global = false.")
+	}
+}
+
+// assignmentTarget names what a role is assigned to, for messages.
+type assignmentTarget struct {
+	Kind string // "built-in role", "team", "user"
+	// RefuseBasic refuses basic roles (Grafana refuses them for teams and users).
+	RefuseBasic bool
+}
+
+// checkAssignableRole runs the plan-time checks on the role a resource
+// assigns: that it exists where it is assigned, that Grafana allows the
+// assignment, and that the provider's credentials may delegate it. It
+// returns the role (with its permissions), or nil when the role does not
+// exist yet: it may be created by the same apply, which then reports a
+// missing role.
+func checkAssignableRole(ctx context.Context, data *providerData, uid string, orgID int64, global bool, target assignmentTarget, diags *diag.Diagnostics) *grafana.Role {
+	uidPath := path.Root("role_uid")
+	if strings.HasPrefix(uid, "basic_") && target.RefuseBasic {
+		diags.AddAttributeError(uidPath, "Basic role cannot be assigned",
+			fmt.Sprintf("%q is a basic role. Grafana does not assign basic roles to a %s; give the %s a fixed or custom role instead.", uid, target.Kind, target.Kind))
+		return nil
+	}
+	role, err := orgClient(data, orgID).GetRole(ctx, uid)
+	if grafana.IsNotFound(err) {
+		if orgID > 0 && orgID != data.orgID {
+			// Not visible in the target org: it may belong to the provider's.
+			if own, err := data.client.GetRole(ctx, uid); err == nil && !own.Global {
+				diags.AddAttributeError(uidPath, "Role belongs to another organization",
+					fmt.Sprintf("Role %q (uid %s) belongs to organization %d and is not global, so it can only be assigned there. "+
+						"Set org_id = %d, or use a global role.", own.Name, uid, data.orgID, data.orgID))
+			}
+		}
+		return nil
+	}
+	if err != nil {
+		diags.AddAttributeError(uidPath, "Cannot read role", fmt.Sprintf("Reading role %q to check the assignment: %s", uid, err))
+		return nil
+	}
+	switch roleKind(role.Name) {
+	case roleKindBasic:
+		if target.RefuseBasic {
+			diags.AddAttributeError(uidPath, "Basic role cannot be assigned",
+				fmt.Sprintf("Role %q is a basic role. Grafana does not assign basic roles to a %s; give the %s a fixed or custom role instead.", role.Name, target.Kind, target.Kind))
+			return nil
+		}
+		diags.AddAttributeError(uidPath, "Basic role cannot be assigned",
+			fmt.Sprintf("Role %q is a basic role, the built-in role itself. Assign a fixed or custom role instead.", role.Name))
+		return nil
+	case roleKindManaged:
+		diags.AddAttributeError(uidPath, "Managed role cannot be assigned",
+			fmt.Sprintf("Role %q is managed by Grafana for one resource's permissions and cannot be assigned. Assign a fixed or custom role instead.", role.Name))
+		return nil
+	}
+	if global && !role.Global {
+		diags.AddAttributeError(path.Root("global"), "Global assignment of an organization's role",
+			fmt.Sprintf("Role %q (uid %s) belongs to one organization, so it can only be assigned inside it. "+
+				"Set global = false (and org_id to the role's organization), or assign a global role.", role.Name, uid))
+		return nil
+	}
+	checkDelegable(ctx, data, orgID, role, diags)
+	return role
+}
+
+// checkDelegable fails the plan when the provider's credentials lack a
+// permission of the role: Grafana would refuse the assignment with a 403.
+func checkDelegable(ctx context.Context, data *providerData, orgID int64, role *grafana.Role, diags *diag.Diagnostics) {
+	if len(role.Permissions) == 0 {
+		return
+	}
+	var held []grafana.Permission
+	var err error
+	if orgID > 0 && orgID != data.orgID {
+		held, err = data.client.WithOrg(orgID).GetCurrentUserPermissions(ctx)
+	} else {
+		held, err = data.callerPermissions(ctx)
+	}
+	if err != nil {
+		diags.AddWarning("Delegation not checked",
+			"Could not read the permissions of the provider's credentials, so the plan does not check that they hold the role's permissions: "+err.Error())
+		return
+	}
+	missing := grafana.MissingForDelegation(held, role.Permissions)
+	if len(missing) == 0 {
+		return
+	}
+	diags.AddAttributeError(path.Root("role_uid"), "Role the provider cannot assign",
+		fmt.Sprintf("Grafana lets a caller assign a role only when the caller holds every permission of the role. "+
+			"The provider's credentials lack these permissions of role %q:\n%s\n"+
+			"Assign a role without them, or use credentials that hold them.", role.Name, formatPermissionList(missing)))
+}
+
+// assignmentAPIError explains a failed call; Grafana's text is kept but never relied on.
+func assignmentAPIError(diags *diag.Diagnostics, action string, err error) {
+	detail := fmt.Sprintf("Could not %s: %s", action, err)
+	switch {
+	case grafana.IsForbidden(err):
+		detail += "\nThe provider's credentials lack a permission for this (for example roles:write, teams.roles:add or users.roles:add), " +
+			"or one of the role's permissions, which Grafana requires the caller to hold."
+	case grafana.IsNotFound(err):
+		detail += "\nThe role, or what it is assigned to, does not exist in this organization. A role that is not global " +
+			"can only be assigned in its own organization."
+	case grafana.IsBadRequest(err):
+		detail += "\nGrafana refused the request; check the built-in role name and that the role is neither basic nor managed."
+	}
+	diags.AddError("Cannot "+action, detail)
+}
+
+// --- import IDs of the form <org_id>:<part>:<role_uid> or global:<part>:<role_uid> ---
+
+// assignmentImportID is a parsed assignment import ID.
+type assignmentImportID struct {
+	Global  bool
+	OrgID   int64 // 0 when Global
+	Part    string
+	PartInt int64 // Part as a number, when the format wants one
+	RoleUID string
+}
+
+// parseAssignmentImportID parses `<org_id>:<part>:<role_uid>`, and
+// `global:<part>:<role_uid>` when allowGlobal.
+func parseAssignmentImportID(raw, partName string, partKind importIDKind, allowGlobal bool) (assignmentImportID, error) {
+	orgFormat := importIDFormat{{Name: "org_id", Kind: importIDString}, {Name: partName, Kind: partKind}, {Name: "role_uid", Kind: importIDString}}
+	expected := "`" + orgFormat.String() + "`"
+	if allowGlobal {
+		expected += " or `global:<" + partName + ">:<role_uid>`"
+	}
+	id, err := parseImportID(raw, orgFormat)
+	if err != nil {
+		if allowGlobal {
+			return assignmentImportID{}, fmt.Errorf("%w (or `global:<%s>:<role_uid>`)", err, partName)
+		}
+		return assignmentImportID{}, err
+	}
+	var out assignmentImportID
+	scope, _ := id.Text("org_id")
+	out.RoleUID, _ = id.Text("role_uid")
+	if partKind == importIDPositiveInt {
+		out.PartInt, _ = id.Int64(partName)
+		out.Part = strconv.FormatInt(out.PartInt, 10)
+	} else {
+		out.Part, _ = id.Text(partName)
+	}
+	if scope == "global" && allowGlobal {
+		out.Global = true
+		return out, nil
+	}
+	n, err := strconv.ParseInt(scope, 10, 64)
+	if err != nil || n <= 0 {
+		return assignmentImportID{}, fmt.Errorf("import ID %q is not valid: org_id must be a positive integer, got %q. Expected %s", raw, scope, expected)
+	}
+	out.OrgID = n
+	return out, nil
+}
+
+// assignmentID renders the ID of an assignment in its import format.
+func assignmentID(global bool, orgID int64, part, roleUID string) string {
+	scope := "global"
+	if !global {
+		scope = strconv.FormatInt(orgID, 10)
+	}
+	return scope + ":" + part + ":" + roleUID
+}
+
+// rolesHaveUID reports whether roles lists the role uid.
+func rolesHaveUID(roles []grafana.Role, uid string) bool {
+	return slices.ContainsFunc(roles, func(r grafana.Role) bool { return r.UID == uid })
+}

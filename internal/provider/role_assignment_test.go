@@ -1,0 +1,106 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
+)
+
+func TestParseAssignmentImportID(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		raw         string
+		kind        importIDKind
+		allowGlobal bool
+		want        assignmentImportID
+		wantErr     string
+	}{
+		{raw: "1:Viewer:abc", kind: importIDString, allowGlobal: true, want: assignmentImportID{OrgID: 1, Part: "Viewer", RoleUID: "abc"}},
+		{raw: "global:Grafana Admin:abc", kind: importIDString, allowGlobal: true, want: assignmentImportID{Global: true, Part: "Grafana Admin", RoleUID: "abc"}},
+		{raw: "2:17:abc", kind: importIDPositiveInt, want: assignmentImportID{OrgID: 2, Part: "17", PartInt: 17, RoleUID: "abc"}},
+		{raw: "global:17:abc", kind: importIDPositiveInt, wantErr: "org_id must be a positive integer"},
+		{raw: "0:17:abc", kind: importIDPositiveInt, wantErr: "org_id must be a positive integer"},
+		{raw: "1:x:abc", kind: importIDPositiveInt, wantErr: "team_id must be a positive integer"},
+		{raw: "1:abc", kind: importIDString, allowGlobal: true, wantErr: "or `global:<team_id>:<role_uid>`"},
+		{raw: "1::abc", kind: importIDString, wantErr: "must not be empty"},
+	}
+	for _, tt := range tests {
+		got, err := parseAssignmentImportID(tt.raw, "team_id", tt.kind, tt.allowGlobal)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%q: err = %v, want one containing %q", tt.raw, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("%q: got %+v, %v; want %+v", tt.raw, got, err, tt.want)
+		}
+		if id := assignmentID(got.Global, got.OrgID, got.Part, got.RoleUID); id != tt.raw {
+			t.Errorf("assignmentID round trip: %q, want %q", id, tt.raw)
+		}
+	}
+}
+
+func TestPickTeam(t *testing.T) {
+	t.Parallel()
+	teams := []grafana.Team{{ID: 1, Name: "ops"}, {ID: 2, Name: "Ops"}, {ID: 3, Name: "ops-oncall"}, {ID: 4, Name: "dup"}, {ID: 5, Name: "dup"}}
+	if team, _, problem := pickTeam(teams, "ops"); problem != "" || team.ID != 1 {
+		t.Errorf("ops: %+v, %q", team, problem)
+	}
+	if _, summary, problem := pickTeam(teams, "OPS"); summary != "Team not found" || !strings.Contains(problem, `"ops", "Ops"`) {
+		t.Errorf("OPS: %q %q", summary, problem)
+	}
+	if _, summary, problem := pickTeam(teams, "dup"); summary != "Several teams with this name" || !strings.Contains(problem, "ids 4, 5") {
+		t.Errorf("dup: %q %q", summary, problem)
+	}
+	if _, _, problem := pickTeam(nil, "x"); !strings.Contains(problem, `no team is named "x"`) {
+		t.Errorf("none: %q", problem)
+	}
+}
+
+func TestWarnSelfLockOut(t *testing.T) {
+	t.Parallel()
+	held := []grafana.Permission{
+		{Action: "roles:write", Scope: "permissions:type:delegate"},
+		{Action: "users.roles:add", Scope: "permissions:type:delegate"},
+		{Action: "reports:read", Scope: "reports:*"},
+	}
+	data := &providerData{}
+	data.permsOnce.Do(func() { data.perms = held })
+	r := &defaultAssignmentResource{data: data}
+
+	tests := []struct {
+		name    string
+		removed []grafana.Permission
+		want    []string // substrings of the warning; nil means no warning
+	}{
+		{"management permission held", []grafana.Permission{held[0], {Action: "roles:read", Scope: "roles:*"}}, []string{"roles:write (permissions:type:delegate)"}},
+		{"held but not for role management", []grafana.Permission{held[2]}, nil},
+		{"management permission not held", []grafana.Permission{{Action: "roles:delete", Scope: "permissions:type:delegate"}}, nil},
+	}
+	for _, tt := range tests {
+		var diags diag.Diagnostics
+		r.warnSelfLockOut(context.Background(), "Grafana Admin", "fixed:roles:writer", tt.removed, &diags)
+		if tt.want == nil {
+			if diags.WarningsCount() != 0 {
+				t.Errorf("%s: unexpected warning %v", tt.name, diags)
+			}
+			continue
+		}
+		if diags.WarningsCount() != 1 || diags.HasError() {
+			t.Fatalf("%s: diagnostics = %v, want one warning", tt.name, diags)
+		}
+		for _, s := range tt.want {
+			if !strings.Contains(diags[0].Detail(), s) {
+				t.Errorf("%s: warning %q does not contain %q", tt.name, diags[0].Detail(), s)
+			}
+		}
+		if strings.Contains(diags[0].Detail(), "roles:read") {
+			t.Errorf("%s: warning names a permission the caller does not hold", tt.name)
+		}
+	}
+}

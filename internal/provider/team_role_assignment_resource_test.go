@@ -1,0 +1,162 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
+)
+
+func teamAssignmentHCL(name string, teamID int64, roleUID, extra string) string {
+	return fmt.Sprintf(`
+resource "grafanarbac_team_role_assignment" %q {
+  team_id  = %d
+  role_uid = %q
+%s}
+`, name, teamID, roleUID, extra)
+}
+
+// checkTeamHasRole asks Grafana whether the team holds the role.
+func checkTeamHasRole(env *assignEnv, teamID int64, uid string, want bool) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		roles, err := env.client.ListTeamRoles(context.Background(), teamID, true)
+		if err != nil {
+			return fmt.Errorf("listing the roles of team %d: %w", teamID, err)
+		}
+		has := slices.ContainsFunc(roles, func(r grafana.Role) bool { return r.UID == uid })
+		if has != want {
+			return fmt.Errorf("team %d holds role %s: %t, want %t", teamID, uid, has, want)
+		}
+		return nil
+	}
+}
+
+func checkTeamAssignmentsDestroyed(env *assignEnv) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != "grafanarbac_team_role_assignment" {
+				continue
+			}
+			teamID, _ := strconv.ParseInt(rs.Primary.Attributes["team_id"], 10, 64)
+			if err := checkTeamHasRole(env, teamID, rs.Primary.Attributes["role_uid"], false)(s); err != nil {
+				return fmt.Errorf("after destroy: %w", err)
+			}
+		}
+		return nil
+	}
+}
+
+func TestAccTeamRoleAssignment_basic(t *testing.T) {
+	env := newAssignEnv(t)
+	role := env.createRole(t, env.testPerms(t, 1), false)
+	other := env.createRole(t, env.testPerms(t, 1), false)
+	teamID := env.createTeam(t)
+	// An assignment made outside Terraform stays: the resource never sets the whole list.
+	if err := env.client.AddTeamRole(context.Background(), teamID, other.UID); err != nil {
+		t.Fatal(err)
+	}
+	const addr = "grafanarbac_team_role_assignment.test"
+	id := fmt.Sprintf("%d:%d:%s", env.orgID, teamID, role.UID)
+	hcl := teamAssignmentHCL("test", teamID, role.UID, "")
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 env.preCheck,
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			checkTeamAssignmentsDestroyed(env),
+			checkTeamHasRole(env, teamID, other.UID, true),
+		),
+		Steps: []resource.TestStep{
+			{
+				Config:           env.config(hcl),
+				ConfigPlanChecks: asgEmptyPlanAfterApply,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkTeamHasRole(env, teamID, role.UID, true),
+					checkTeamHasRole(env, teamID, other.UID, true),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("org_id"), knownvalue.Int64Exact(env.orgID)),
+				},
+			},
+			{ResourceName: addr, ImportState: true, ImportStateId: id, ImportStateVerify: true},
+			{
+				PreConfig: func() {
+					if err := env.client.RemoveTeamRole(context.Background(), teamID, role.UID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           env.config(hcl),
+				ConfigPlanChecks: asgPlanAction(addr, plancheck.ResourceActionCreate),
+				Check:            checkTeamHasRole(env, teamID, role.UID, true),
+			},
+		},
+	})
+}
+
+// Twenty assignments to one team in one apply, run by terraform at its
+// default parallelism of 10, all end present.
+func TestAccTeamRoleAssignment_parallel(t *testing.T) {
+	env := newAssignEnv(t)
+	teamID := env.createTeam(t)
+	const n = 20
+	perms := env.testPerms(t, n)
+	var hcl []string
+	var checks []resource.TestCheckFunc
+	for i := range n {
+		role := env.createRole(t, perms[i:i+1], false)
+		hcl = append(hcl, teamAssignmentHCL(fmt.Sprintf("r%d", i), teamID, role.UID, ""))
+		checks = append(checks, checkTeamHasRole(env, teamID, role.UID, true))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 env.preCheck,
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy:             checkTeamAssignmentsDestroyed(env),
+		Steps: []resource.TestStep{{
+			Config:           env.config(hcl...),
+			ConfigPlanChecks: asgEmptyPlanAfterApply,
+			Check:            resource.ComposeAggregateTestCheckFunc(checks...),
+		}},
+	})
+}
+
+func TestAccTeamRoleAssignment_validation(t *testing.T) {
+	env := newAssignEnv(t)
+	role := env.createRole(t, env.testPerms(t, 1), false)
+	teamID := env.createTeam(t)
+	otherOrg := env.createOrg(t)
+	basicUID := "basic_viewer"
+	plan := func(hcl string, want *regexp.Regexp) resource.TestStep {
+		return resource.TestStep{Config: env.config(hcl), PlanOnly: true, ExpectError: want}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 env.preCheck,
+		ProtoV6ProviderFactories: env.factories,
+		Steps: []resource.TestStep{
+			plan(teamAssignmentHCL("test", teamID, basicUID, ""), asgErr("Basic role cannot be assigned")),
+			plan(teamAssignmentHCL("test", 999999, role.UID, ""), asgErr("Team not found", "team_id")),
+			plan(teamAssignmentHCL("test", teamID, role.UID, fmt.Sprintf("  org_id = %d\n", otherOrg)), asgErr("Team not found", "organization")),
+			{
+				Config:        env.config(teamAssignmentHCL("test", teamID, role.UID, "")),
+				ResourceName:  "grafanarbac_team_role_assignment.test",
+				ImportState:   true,
+				ImportStateId: fmt.Sprintf("%d:team-%d:%s", env.orgID, teamID, role.UID),
+				ExpectError:   asgErr("Invalid import ID", "team_id must be a positive integer"),
+			},
+		},
+	})
+	if err := checkTeamHasRole(env, teamID, role.UID, false)(nil); err != nil {
+		t.Error(err)
+	}
+}

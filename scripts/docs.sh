@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Regenerates docs/ offline. tfplugindocs would otherwise download a
+# terraform and a registry provider; instead we export the schema of the
+# provider built from this tree through a dev_overrides CLI config and hand it
+# to tfplugindocs with --providers-schema.
+#   scripts/docs.sh          regenerate docs/
+#   scripts/docs.sh --check  fail when the committed docs differ from a fresh generation
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+TFPLUGINDOCS_VERSION=v0.25.0
+
+terraform_bin=$("$root/scripts/terraform.sh")
+tools="$root/.tools"
+mkdir -p "$tools"
+if [ ! -x "$tools/tfplugindocs-$TFPLUGINDOCS_VERSION" ]; then
+	echo "docs: installing tfplugindocs $TFPLUGINDOCS_VERSION" >&2
+	GOBIN="$tools/bin" go install "github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@$TFPLUGINDOCS_VERSION"
+	mv "$tools/bin/tfplugindocs" "$tools/tfplugindocs-$TFPLUGINDOCS_VERSION"
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+go build -o "$work/bin/terraform-provider-grafanarbac" .
+cat >"$work/cli.tfrc" <<CFG
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/grafanarbac/grafanarbac" = "$work/bin"
+  }
+  direct {}
+}
+CFG
+mkdir -p "$work/cfg"
+cat >"$work/cfg/main.tf" <<'TF'
+terraform {
+  required_providers {
+    grafanarbac = { source = "grafanarbac/grafanarbac" }
+  }
+}
+TF
+# tfplugindocs looks the schema up by the short provider name.
+(cd "$work/cfg" && CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE="$work/cli.tfrc" "$terraform_bin" providers schema -json) |
+	sed 's#"registry.terraform.io/grafanarbac/grafanarbac"#"grafanarbac"#' >"$work/schema.json"
+
+out=docs
+if [ "${1:-}" = "--check" ]; then
+	out="$work/docs"
+	cp -r docs "$out" 2>/dev/null || mkdir -p "$out"
+fi
+"$tools/tfplugindocs-$TFPLUGINDOCS_VERSION" generate \
+	--provider-name grafanarbac \
+	--rendered-provider-name "Grafana RBAC" \
+	--providers-schema "$work/schema.json" \
+	--rendered-website-dir "$out" >/dev/null
+
+if [ "${1:-}" = "--check" ]; then
+	if ! diff -ru docs "$out"; then
+		echo "docs: docs/ is out of date; run 'make docs' and commit the result" >&2
+		exit 1
+	fi
+	echo "docs: up to date"
+fi
