@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/acctest"
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
 
@@ -736,9 +737,19 @@ func (e *assignEnv) createOrg(t *testing.T) int64 {
 	return id
 }
 
-// newAssignEnv starts (or connects to) the Grafana of one test.
+// newAssignEnv connects to the harness's Grafana.
 func newAssignEnv(t *testing.T) *assignEnv {
 	t.Helper()
-	t.Skip("needs the acceptance harness (internal/acctest), not written yet")
-	return nil
+	a := acctest.Get(t)
+	return &assignEnv{
+		t:                t,
+		client:           a.Client,
+		gen:              a.Generation(t),
+		orgID:            a.OrgID,
+		factories:        acctest.ProtoV6ProviderFactories,
+		preCheck:         func() { acctest.PreCheck(t) },
+		provider:         a.ProviderConfig(),
+		providerWithAuth: a.ProviderConfigWithAuth,
+		randName:         acctest.RandName,
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/acctest"
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
 
@@ -659,6 +660,7 @@ type roleTestEnv struct {
 	providerBlock   string
 	preCheck        func(t *testing.T)
 	randName        func(prefix string) string
+	acc             *acctest.Env
 
 	// Permissions the provider's credentials hold, so roles may grant them:
 	// two with a scope (distinct actions) and one without.
@@ -757,14 +759,30 @@ type roleTestUser struct {
 
 func newRoleTestEnv(t *testing.T) *roleTestEnv {
 	t.Helper()
-	t.Skip("needs the acceptance harness (internal/acctest), not written yet")
-	return nil
+	a := acctest.Get(t)
+	e := &roleTestEnv{
+		client:        a.Client,
+		orgID:         a.OrgID,
+		factories:     acctest.ProtoV6ProviderFactories,
+		providerBlock: a.ProviderConfig(),
+		preCheck:      acctest.PreCheck,
+		randName:      acctest.RandName,
+		acc:           a,
+	}
+	e.finish(t)
+	return e
 }
 
+// limitedUser is a user of the provider's org with no roles beyond its
+// org role's, so it lacks most permissions a test role grants.
 func (e *roleTestEnv) limitedUser(t *testing.T) roleTestUser {
 	t.Helper()
-	t.Skip("needs the acceptance harness's limited user")
-	return roleTestUser{}
+	id, auth := e.acc.CreateUser(t, "limited")
+	perms, err := e.client.GetUserPermissions(context.Background(), id)
+	if err != nil {
+		t.Fatalf("reading the permissions of user %d: %v", id, err)
+	}
+	return roleTestUser{id: id, perms: perms, providerConfig: e.acc.ProviderConfigWithAuth(auth)}
 }
 
 // otherOrg makes a second organization (it stays: the test credentials may

@@ -95,7 +95,9 @@ func TestAccDefaultAssignment_roundTrip(t *testing.T) {
 	const addr = "grafanarbac_default_assignment.test"
 	id := builtin + ":" + fixedName
 
-	resource.ParallelTest(t, resource.TestCase{
+	// Not parallel: both tests change the same default grant, and the
+	// snapshot compares whole built-in roles.
+	resource.Test(t, resource.TestCase{
 		PreCheck:                 env.preCheck,
 		ProtoV6ProviderFactories: env.factories,
 		CheckDestroy:             checkSnapshot(t, env, before),
@@ -145,7 +147,7 @@ func TestAccDefaultAssignment_drift(t *testing.T) {
 	const addr = "grafanarbac_default_assignment.test"
 	hcl := defaultAssignmentHCL(builtin, fixedName, "")
 
-	resource.ParallelTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		PreCheck:                 env.preCheck,
 		ProtoV6ProviderFactories: env.factories,
 		CheckDestroy:             checkSnapshot(t, env, before),

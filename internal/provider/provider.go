@@ -1,0 +1,488 @@
+package provider
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
+)
+
+var (
+	_ provider.Provider                   = (*grafanarbacProvider)(nil)
+	_ provider.ProviderWithFunctions      = (*grafanarbacProvider)(nil)
+	_ provider.ProviderWithValidateConfig = (*grafanarbacProvider)(nil)
+)
+
+// Environment variables, named as in the official Grafana provider where it has one.
+const (
+	envURL                = "GRAFANA_URL"
+	envAuth               = "GRAFANA_AUTH"
+	envOrgID              = "GRAFANA_ORG_ID"
+	envCACert             = "GRAFANA_CA_CERT"
+	envTLSCert            = "GRAFANA_TLS_CERT"
+	envTLSKey             = "GRAFANA_TLS_KEY"
+	envInsecureSkipVerify = "GRAFANA_INSECURE_SKIP_VERIFY"
+	envHTTPHeaders        = "GRAFANA_HTTP_HEADERS"
+	envRetries            = "GRAFANA_RETRIES"
+	envRetryWait          = "GRAFANA_RETRY_WAIT"
+	envTimeout            = "GRAFANA_TIMEOUT"
+	envAPIGeneration      = "GRAFANA_API_GENERATION"
+)
+
+const (
+	defaultRetries   = 3
+	defaultTimeout   = 30
+	generationAuto   = "auto"
+	generationLegacy = "8"
+	generationBasic  = "9+"
+)
+
+var apiGenerations = []string{generationAuto, generationLegacy, generationBasic}
+
+type grafanarbacProvider struct {
+	version string
+}
+
+// New returns the provider factory; version is set by the linker in main.go.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &grafanarbacProvider{version: version} }
+}
+
+type providerModel struct {
+	URL                types.String `tfsdk:"url"`
+	Auth               types.String `tfsdk:"auth"`
+	OrgID              types.Int64  `tfsdk:"org_id"`
+	CACert             types.String `tfsdk:"ca_cert"`
+	TLSCert            types.String `tfsdk:"tls_cert"`
+	TLSKey             types.String `tfsdk:"tls_key"`
+	InsecureSkipVerify types.Bool   `tfsdk:"insecure_skip_verify"`
+	HTTPHeaders        types.Map    `tfsdk:"http_headers"`
+	Retries            types.Int64  `tfsdk:"retries"`
+	RetryWait          types.Int64  `tfsdk:"retry_wait"`
+	Timeout            types.Int64  `tfsdk:"timeout"`
+	APIGeneration      types.String `tfsdk:"api_generation"`
+}
+
+func (p *grafanarbacProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "grafanarbac"
+	resp.Version = p.version
+}
+
+func (p *grafanarbacProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages Grafana's role-based access control (Grafana Enterprise and Grafana Cloud): " +
+			"custom roles and the grants of roles to built-in roles, teams, users and service accounts.",
+		Attributes: map[string]schema.Attribute{
+			"url": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Root URL of the Grafana instance, e.g. `https://grafana.example.com`. May be set with `" + envURL + "`.",
+			},
+			"auth": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "Credentials: `user:password` for basic auth, or a service-account token. " +
+					"Service-account tokens need Grafana 9 or later. May be set with `" + envAuth + "`.",
+			},
+			"org_id": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "Organization that resources belong to unless they set their own `org_id`. " +
+					"Defaults to `1`. May be set with `" + envOrgID + "`.",
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"ca_cert": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "CA certificate bundle to trust: a PEM file path or the PEM text itself. May be set with `" + envCACert + "`.",
+			},
+			"tls_cert": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Client certificate for mutual TLS: a PEM file path or the PEM text itself. Needs `tls_key`. May be set with `" + envTLSCert + "`.",
+			},
+			"tls_key": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "Private key of `tls_cert`: a PEM file path or the PEM text itself. May be set with `" + envTLSKey + "`.",
+			},
+			"insecure_skip_verify": schema.BoolAttribute{
+				Optional:            true,
+				MarkdownDescription: "Skip verification of Grafana's TLS certificate. Only for testing. May be set with `" + envInsecureSkipVerify + "`.",
+			},
+			"http_headers": schema.MapAttribute{
+				ElementType: types.StringType,
+				Optional:    true,
+				Sensitive:   true,
+				MarkdownDescription: "Extra HTTP headers sent with every request, e.g. for a proxy in front of Grafana. " +
+					"May be set with `" + envHTTPHeaders + "` as a JSON object.",
+			},
+			"retries": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("How many times a request that may be repeated safely is retried after a connection error, "+
+					"a 429 or a 5xx answer. Defaults to `%d`; `0` disables retries. May be set with `%s`.", defaultRetries, envRetries),
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
+			"retry_wait": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "Seconds to wait before the first retry; later retries wait exponentially longer (with jitter), " +
+					"and a `Retry-After` header is honoured. Defaults to half a second. May be set with `" + envRetryWait + "`.",
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
+			"timeout": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("Seconds one HTTP request may take before it is abandoned. Defaults to `%d`. May be set with `%s`.",
+					defaultTimeout, envTimeout),
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"api_generation": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Access-control API generation: `" + strings.Join(apiGenerations, "`, `") + "`. " +
+					"`8` is Grafana 8.x (built-in role assignment endpoints), `9+` is Grafana 9 and later (basic roles). " +
+					"Defaults to `auto`, which asks Grafana once. May be set with `" + envAPIGeneration + "`.",
+				Validators: []validator.String{stringvalidator.OneOf(apiGenerations...)},
+			},
+		},
+	}
+}
+
+// ValidateConfig checks what can be checked before Grafana is asked, so that
+// `terraform validate` already names the attribute.
+func (p *grafanarbacProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if known(m.URL) {
+		if msg := checkURL(m.URL.ValueString()); msg != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("url"), "Invalid Grafana URL", msg)
+		}
+	}
+	if known(m.Auth) {
+		if msg := checkAuth(m.Auth.ValueString()); msg != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("auth"), "Invalid auth", msg)
+		}
+	}
+	if known(m.TLSCert) != known(m.TLSKey) && !m.TLSCert.IsUnknown() && !m.TLSKey.IsUnknown() {
+		resp.Diagnostics.AddAttributeError(path.Root("tls_cert"), "Incomplete client certificate",
+			"Set both tls_cert and tls_key, or neither.")
+	}
+}
+
+func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
+
+func checkURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return "The URL cannot be parsed. Set it to Grafana's root URL, e.g. https://grafana.example.com."
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Sprintf("The URL scheme must be http or https, not %q.", u.Scheme)
+	}
+	if u.User != nil {
+		return "The URL must not carry credentials. Put them in auth (or GRAFANA_AUTH) instead."
+	}
+	return ""
+}
+
+// checkAuth accepts user:password or a token. A token is one word of URL-safe
+// characters; anything else without a colon is likely a mistyped user:password.
+func checkAuth(auth string) string {
+	if auth == "" {
+		return "auth is empty. Set it to user:password or a service-account token."
+	}
+	if user, pass, ok := strings.Cut(auth, ":"); ok {
+		if user == "" || pass == "" {
+			return "auth must be user:password with both parts non-empty, or a service-account token."
+		}
+		return ""
+	}
+	for _, r := range auth {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.' || r == '=') {
+			return "auth is neither user:password (no colon) nor a service-account token (it contains spaces or other characters tokens never have). Set it to user:password or a token."
+		}
+	}
+	return ""
+}
+
+// settings is the configuration after environment fallbacks and defaults.
+type settings struct {
+	url, auth               string
+	orgID                   int64
+	caCert, tlsCert, tlsKey string
+	insecure                bool
+	headers                 map[string]string
+	retries                 int64
+	retryWait, timeout      time.Duration
+	generation              grafana.Generation
+	generationName          string
+}
+
+func (p *grafanarbacProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for name, unknown := range map[string]bool{
+		"url": m.URL.IsUnknown(), "auth": m.Auth.IsUnknown(), "org_id": m.OrgID.IsUnknown(),
+		"http_headers": m.HTTPHeaders.IsUnknown(), "ca_cert": m.CACert.IsUnknown(),
+		"tls_cert": m.TLSCert.IsUnknown(), "tls_key": m.TLSKey.IsUnknown(),
+	} {
+		if unknown {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider configuration",
+				fmt.Sprintf("%s is only known after apply. Set it from a value known at plan time, or apply its source first (-target).", name))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	s := resolveSettings(ctx, m, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	tlsConfig, diags := buildTLS(s)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	client, err := grafana.New(grafana.Config{
+		URL:        s.url,
+		Auth:       s.auth,
+		OrgID:      s.orgID,
+		TLSConfig:  tlsConfig,
+		Headers:    s.headers,
+		Retries:    int(s.retries),
+		RetryWait:  s.retryWait,
+		Timeout:    s.timeout,
+		Generation: s.generation,
+		UserAgent:  fmt.Sprintf("terraform-provider-grafanarbac/%s terraform/%s", p.version, req.TerraformVersion),
+		Logf: func(ctx context.Context, msg string, fields map[string]any) {
+			tflog.Debug(ctx, msg, fields)
+		},
+	})
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("url"), "Invalid provider configuration", err.Error())
+		return
+	}
+
+	// One request here, so that an unreachable Grafana or rejected
+	// credentials are reported once, not by every resource.
+	if err := checkConnection(ctx, client, s.generation); err != nil {
+		resp.Diagnostics.Append(connectionDiagnostic(s.url, err))
+		return
+	}
+
+	data := &providerData{client: client, orgID: client.OrgID()}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func checkConnection(ctx context.Context, c *grafana.Client, forced grafana.Generation) error {
+	if forced == grafana.GenerationUnknown {
+		_, err := c.Generation(ctx)
+		return err
+	}
+	// The probe is skipped when the generation is forced; the caller's own
+	// permissions are needed later anyway and prove both reachability and credentials.
+	_, err := c.GetCurrentUserPermissions(ctx)
+	if grafana.IsForbidden(err) {
+		return nil
+	}
+	return err
+}
+
+func connectionDiagnostic(u string, err error) diag.Diagnostic {
+	switch {
+	case grafana.IsUnauthorized(err):
+		return diag.NewAttributeErrorDiagnostic(path.Root("auth"), "Grafana rejected the credentials",
+			fmt.Sprintf("Grafana at %s answered 401 Unauthorized. Check auth (or %s): user:password of an existing user, "+
+				"or a service-account token that has not expired. The server said: %s", u, envAuth, err))
+	case grafana.IsConnectionError(err):
+		return diag.NewAttributeErrorDiagnostic(path.Root("url"), "Cannot reach Grafana",
+			fmt.Sprintf("No answer from Grafana at %s: %s. Check url (or %s), the network, and TLS settings.", u, err, envURL))
+	default:
+		return diag.NewAttributeErrorDiagnostic(path.Root("url"), "Cannot use Grafana",
+			fmt.Sprintf("Grafana at %s could not be asked for its access-control API: %s", u, err))
+	}
+}
+
+func resolveSettings(ctx context.Context, m providerModel, diags *diag.Diagnostics) settings {
+	s := settings{
+		url:            stringOr(m.URL, envURL),
+		auth:           stringOr(m.Auth, envAuth),
+		caCert:         stringOr(m.CACert, envCACert),
+		tlsCert:        stringOr(m.TLSCert, envTLSCert),
+		tlsKey:         stringOr(m.TLSKey, envTLSKey),
+		generationName: stringOr(m.APIGeneration, envAPIGeneration),
+	}
+	if s.url == "" {
+		diags.AddAttributeError(path.Root("url"), "Missing Grafana URL",
+			"Set url in the provider block or the "+envURL+" environment variable to Grafana's root URL.")
+	} else if msg := checkURL(s.url); msg != "" {
+		diags.AddAttributeError(path.Root("url"), "Invalid Grafana URL", msg)
+	}
+	if s.auth == "" {
+		diags.AddAttributeError(path.Root("auth"), "Missing credentials",
+			"Set auth in the provider block or the "+envAuth+" environment variable to user:password or a service-account token.")
+	} else if msg := checkAuth(s.auth); msg != "" {
+		diags.AddAttributeError(path.Root("auth"), "Invalid auth", msg)
+	}
+
+	s.orgID = int64Or(m.OrgID, envOrgID, 1, 1, diags, "org_id")
+	s.retries = int64Or(m.Retries, envRetries, defaultRetries, 0, diags, "retries")
+	s.retryWait = time.Duration(int64Or(m.RetryWait, envRetryWait, 0, 0, diags, "retry_wait")) * time.Second
+	s.timeout = time.Duration(int64Or(m.Timeout, envTimeout, defaultTimeout, 1, diags, "timeout")) * time.Second
+
+	s.insecure = m.InsecureSkipVerify.ValueBool()
+	if m.InsecureSkipVerify.IsNull() {
+		if v := os.Getenv(envInsecureSkipVerify); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				diags.AddAttributeError(path.Root("insecure_skip_verify"), "Invalid "+envInsecureSkipVerify,
+					fmt.Sprintf("%s must be true or false, not %q.", envInsecureSkipVerify, v))
+			}
+			s.insecure = b
+		}
+	}
+
+	if !m.HTTPHeaders.IsNull() {
+		diags.Append(m.HTTPHeaders.ElementsAs(ctx, &s.headers, false)...)
+	} else if v := os.Getenv(envHTTPHeaders); v != "" {
+		if err := json.Unmarshal([]byte(v), &s.headers); err != nil {
+			diags.AddAttributeError(path.Root("http_headers"), "Invalid "+envHTTPHeaders,
+				envHTTPHeaders+` must be a JSON object of strings, e.g. {"X-Scope": "a"}.`)
+		}
+	}
+	for k := range s.headers {
+		if strings.EqualFold(k, "Authorization") {
+			diags.AddAttributeError(path.Root("http_headers"), "Authorization header in http_headers",
+				"Set credentials with auth, not an Authorization header.")
+		}
+	}
+
+	switch s.generationName {
+	case "", generationAuto:
+		s.generation = grafana.GenerationUnknown
+	case generationLegacy:
+		s.generation = grafana.Generation1
+	case generationBasic:
+		s.generation = grafana.Generation2
+	default:
+		diags.AddAttributeError(path.Root("api_generation"), "Invalid api_generation",
+			fmt.Sprintf("api_generation must be one of %s, not %q.", strings.Join(apiGenerations, ", "), s.generationName))
+	}
+	return s
+}
+
+func stringOr(v types.String, env string) string {
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	return os.Getenv(env)
+}
+
+func int64Or(v types.Int64, env string, def, minimum int64, diags *diag.Diagnostics, attr string) int64 {
+	if !v.IsNull() {
+		return v.ValueInt64()
+	}
+	raw := os.Getenv(env)
+	if raw == "" {
+		return def
+	}
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n < minimum {
+		diags.AddAttributeError(path.Root(attr), "Invalid "+env,
+			fmt.Sprintf("%s (for %s) must be a whole number of at least %d, not %q.", env, attr, minimum, raw))
+		return def
+	}
+	return n
+}
+
+// pemOrFile reads a PEM value that may be given inline or as a file path.
+func pemOrFile(v string) ([]byte, error) {
+	if strings.Contains(v, "-----BEGIN") {
+		return []byte(v), nil
+	}
+	return os.ReadFile(v)
+}
+
+func buildTLS(s settings) (*tls.Config, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if s.caCert == "" && s.tlsCert == "" && s.tlsKey == "" && !s.insecure {
+		return nil, nil
+	}
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: s.insecure} //nolint:gosec // the user asked for it
+	if s.caCert != "" {
+		pemData, err := pemOrFile(s.caCert)
+		if err != nil {
+			diags.AddAttributeError(path.Root("ca_cert"), "Cannot read ca_cert",
+				fmt.Sprintf("ca_cert is neither PEM text nor a readable file: %s. Set it to the CA bundle's path or its PEM text.", err))
+			return nil, diags
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pemData) {
+			diags.AddAttributeError(path.Root("ca_cert"), "Invalid ca_cert",
+				"ca_cert holds no PEM certificate. Set it to a PEM CA bundle (-----BEGIN CERTIFICATE-----).")
+			return nil, diags
+		}
+		cfg.RootCAs = pool
+	}
+	if s.tlsCert != "" || s.tlsKey != "" {
+		if s.tlsCert == "" || s.tlsKey == "" {
+			diags.AddAttributeError(path.Root("tls_cert"), "Incomplete client certificate", "Set both tls_cert and tls_key, or neither.")
+			return nil, diags
+		}
+		certPEM, err := pemOrFile(s.tlsCert)
+		if err != nil {
+			diags.AddAttributeError(path.Root("tls_cert"), "Cannot read tls_cert", fmt.Sprintf("tls_cert is neither PEM text nor a readable file: %s.", err))
+			return nil, diags
+		}
+		keyPEM, err := pemOrFile(s.tlsKey)
+		if err != nil {
+			// The error would repeat the value, which may be a mangled key.
+			diags.AddAttributeError(path.Root("tls_key"), "Cannot read tls_key", "tls_key is neither PEM text nor the path of a readable file.")
+			return nil, diags
+		}
+		pair, err := tls.X509KeyPair(certPEM, keyPEM)
+		if err != nil {
+			diags.AddAttributeError(path.Root("tls_cert"), "Invalid client certificate",
+				"tls_cert and tls_key do not form a valid certificate and key pair: "+err.Error())
+			return nil, diags
+		}
+		cfg.Certificates = []tls.Certificate{pair}
+	}
+	return cfg, diags
+}
+
+func (p *grafanarbacProvider) Resources(context.Context) []func() resource.Resource {
+	return resourceConstructors()
+}
+
+func (p *grafanarbacProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return dataSourceConstructors()
+}
+
+func (p *grafanarbacProvider) Functions(context.Context) []func() function.Function {
+	return functionConstructors()
+}
