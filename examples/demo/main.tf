@@ -35,6 +35,15 @@ data "grafanarbac_roles" "basic" {
 
 locals {
   generation2 = length(data.grafanarbac_roles.basic.roles) > 0
+
+  # Grafana 8 named the report-writing permissions differently.
+  report_write = local.generation2 ? [
+    { action = "reports:create", scope = "" },
+    { action = "reports:write", scope = "reports:*" },
+    ] : [
+    { action = "reports.admin:create", scope = "" },
+    { action = "reports.admin:write", scope = "reports:*" },
+  ]
 }
 
 data "grafanarbac_team" "reporting" {
@@ -51,12 +60,10 @@ resource "grafanarbac_custom_role" "report_creator" {
   display_name = "Report creator"
   description  = "Create, edit and send reports."
   group        = "Reporting"
-  permissions = [
-    { action = "reports:create" },
+  permissions = concat(local.report_write, [
     { action = "reports:read", scope = "reports:*" },
-    { action = "reports:write", scope = "reports:*" },
     { action = "reports:send", scope = "reports:*" },
-  ]
+  ])
 }
 
 resource "grafanarbac_custom_role" "report_admin" {
@@ -65,15 +72,13 @@ resource "grafanarbac_custom_role" "report_admin" {
   display_name = "Report administrator"
   description  = "Everything on reports, including their settings."
   group        = "Reporting"
-  permissions = [
-    { action = "reports:create" },
+  permissions = concat(local.report_write, [
     { action = "reports:read", scope = "reports:*" },
-    { action = "reports:write", scope = "reports:*" },
     { action = "reports:send", scope = "reports:*" },
     { action = "reports:delete", scope = "reports:*" },
-    { action = "reports.settings:read" },
-    { action = "reports.settings:write" },
-  ]
+    { action = "reports.settings:read", scope = "" },
+    { action = "reports.settings:write", scope = "" },
+  ])
 }
 
 resource "grafanarbac_custom_role" "datasource_admin" {
