@@ -196,7 +196,9 @@ func TestAccDefaultAssignment_validation(t *testing.T) {
 	if env.gen == grafana.Generation1 {
 		steps = append(steps, plan(defaultAssignmentHCL("None", fixedName, ""), asgErr("Unknown built-in role", "only on Grafana 9")))
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	// Not parallel: its checks compare whole built-in roles, which the
+	// parallel assignment tests change.
+	resource.Test(t, resource.TestCase{
 		PreCheck:                 env.preCheck,
 		ProtoV6ProviderFactories: env.factories,
 		Steps:                    steps,
