@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -216,11 +217,15 @@ func checkAuth(auth string) string {
 		return ""
 	}
 	for _, r := range auth {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.' || r == '=') {
+		if !tokenRune(r) {
 			return "auth is neither user:password (no colon) nor a service-account token (it contains spaces or other characters tokens never have). Set it to user:password or a token."
 		}
 	}
 	return ""
+}
+
+func tokenRune(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.' || r == '='
 }
 
 // settings is the configuration after environment fallbacks and defaults.
@@ -319,11 +324,48 @@ func connectionDiagnostic(u string, err error) diag.Diagnostic {
 			fmt.Sprintf("Grafana at %s answered 401 Unauthorized. Check auth (or %s): user:password of an existing user, "+
 				"or a service-account token that has not expired. The server said: %s", u, envAuth, err))
 	case grafana.IsConnectionError(err):
-		return diag.NewAttributeErrorDiagnostic(path.Root("url"), "Cannot reach Grafana",
-			fmt.Sprintf("No answer from Grafana at %s: %s. Check url (or %s), the network, and TLS settings.", u, err, envURL))
+		attr, hint := connectionHint(u, err)
+		return diag.NewAttributeErrorDiagnostic(attr, "Cannot reach Grafana",
+			fmt.Sprintf("No answer from Grafana at %s: %s. %s", u, connectionCause(err), hint))
 	default:
 		return diag.NewAttributeErrorDiagnostic(path.Root("url"), "Cannot use Grafana",
 			fmt.Sprintf("Grafana at %s could not be asked for its access-control API: %s", u, err))
+	}
+}
+
+// connectionCause is what went wrong below HTTP, without the URL that the
+// client's error repeats.
+func connectionCause(err error) error {
+	var ce *grafana.ConnectionError
+	if errors.As(err, &ce) && ce.Err != nil {
+		return ce.Err
+	}
+	return err
+}
+
+// connectionHint names the attribute to look at for a failed connection.
+// TLS failures are told apart because "check the network" would mislead.
+// A refused client certificate cannot always be told apart: over HTTP/2 the
+// server's alert is sometimes lost ("client conn could not be established"),
+// so the generic hint for https names the client certificate too.
+func connectionHint(u string, err error) (path.Path, string) {
+	var verify *tls.CertificateVerificationError
+	var unknownCA x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	switch {
+	case errors.As(err, &verify), errors.As(err, &unknownCA), errors.As(err, &hostname):
+		return path.Root("ca_cert"), fmt.Sprintf("Grafana's TLS certificate was not accepted: set ca_cert (or %s) to the CA that signed it, "+
+			"or, for testing only, insecure_skip_verify = true.", envCACert)
+	case strings.Contains(err.Error(), "tls: certificate required"), strings.Contains(err.Error(), "tls: bad certificate"),
+		strings.Contains(err.Error(), "tls: unknown certificate authority"):
+		// The server's alert arrives as text only (crypto/tls keeps its type unexported).
+		return path.Root("tls_cert"), fmt.Sprintf("Grafana, or a proxy in front of it, refused the TLS client certificate: set tls_cert and tls_key "+
+			"(or %s and %s) to a certificate and key it accepts.", envTLSCert, envTLSKey)
+	case strings.HasPrefix(u, "https:"):
+		return path.Root("url"), fmt.Sprintf("Check url (or %s), the network, and the TLS settings: ca_cert, and tls_cert and tls_key "+
+			"when Grafana or a proxy in front of it asks for a client certificate.", envURL)
+	default:
+		return path.Root("url"), fmt.Sprintf("Check url (or %s) and the network.", envURL)
 	}
 }
 
@@ -340,13 +382,13 @@ func resolveSettings(ctx context.Context, m providerModel, diags *diag.Diagnosti
 		diags.AddAttributeError(path.Root("url"), "Missing Grafana URL",
 			"Set url in the provider block or the "+envURL+" environment variable to Grafana's root URL.")
 	} else if msg := checkURL(s.url); msg != "" {
-		diags.AddAttributeError(path.Root("url"), "Invalid Grafana URL", msg)
+		diags.AddAttributeError(path.Root("url"), "Invalid Grafana URL", msg+fromEnv(m.URL, envURL))
 	}
 	if s.auth == "" {
 		diags.AddAttributeError(path.Root("auth"), "Missing credentials",
 			"Set auth in the provider block or the "+envAuth+" environment variable to user:password or a service-account token.")
 	} else if msg := checkAuth(s.auth); msg != "" {
-		diags.AddAttributeError(path.Root("auth"), "Invalid auth", msg)
+		diags.AddAttributeError(path.Root("auth"), "Invalid auth", msg+fromEnv(m.Auth, envAuth))
 	}
 
 	s.orgID = int64Or(m.OrgID, envOrgID, 1, 1, diags, "org_id")
@@ -390,9 +432,18 @@ func resolveSettings(ctx context.Context, m providerModel, diags *diag.Diagnosti
 		s.generation = grafana.Generation2
 	default:
 		diags.AddAttributeError(path.Root("api_generation"), "Invalid api_generation",
-			fmt.Sprintf("api_generation must be one of %s, not %q.", strings.Join(apiGenerations, ", "), s.generationName))
+			fmt.Sprintf("api_generation must be one of %s, not %q.", strings.Join(apiGenerations, ", "), s.generationName)+fromEnv(m.APIGeneration, envAPIGeneration))
 	}
 	return s
+}
+
+// fromEnv tells where a rejected value came from when the configuration
+// did not set it: otherwise the user looks for it in the wrong place.
+func fromEnv(v types.String, env string) string {
+	if v.IsNull() {
+		return " The value comes from the " + env + " environment variable."
+	}
+	return ""
 }
 
 func stringOr(v types.String, env string) string {
