@@ -553,7 +553,7 @@ func (e *Emulator) userPermissions(c *call) {
 	list := s.permsOf(e.gen, u.id, c.orgID).list()
 	out := make([]permBody, len(list))
 	for i, p := range list {
-		out[i] = permBody{p.Action, p.Scope}
+		out[i] = permBody(p)
 	}
 	c.json(http.StatusOK, out)
 }

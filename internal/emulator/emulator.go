@@ -27,7 +27,11 @@ type Config struct {
 	AdminLogin      string // default "admin"
 	AdminPassword   string // default "admin"
 	Faults          Faults
-	ProvisioningDir string // optional: provisioning/access-control/*.yaml at start (issue 10; not read yet)
+	ProvisioningDir string // optional: apply the access-control provisioning files of this directory at start (see Provision)
+
+	// Teams are created in org 1 at start, before provisioning, as a Grafana
+	// restarted with provisioning files already has the teams they name.
+	Teams []string
 
 	// AdminRoles names fixed roles assigned globally to the admin user at
 	// start, as a provisioning file could, e.g. "fixed:roles:resetter":
@@ -58,8 +62,21 @@ type Emulator struct {
 }
 
 // New builds an emulator with a fresh Grafana: org 1 "Main Org.", the admin
-// user (server admin, Admin of org 1) and the fixed-role catalog.
+// user (server admin, Admin of org 1), the fixed-role catalog, cfg.Teams,
+// and what cfg.ProvisioningDir provisions. It panics when provisioning fails;
+// NewServer returns that error instead.
 func New(cfg Config) *Emulator {
+	e := newUnprovisioned(cfg)
+	if cfg.ProvisioningDir != "" {
+		// Like a Grafana whose provisioning fails, the emulator does not start.
+		if err := e.Provision(cfg.ProvisioningDir); err != nil {
+			panic(fmt.Sprintf("emulator: %v", err))
+		}
+	}
+	return e
+}
+
+func newUnprovisioned(cfg Config) *Emulator {
 	gen := cfg.Generation
 	switch gen {
 	case 8, 12, 13:
@@ -92,6 +109,10 @@ func New(cfg Config) *Emulator {
 			panic(fmt.Sprintf("emulator: AdminRoles: no fixed role %q", name))
 		}
 		addTo(s.userRoles, assignKey{id: 1}, uid)
+	}
+	for _, name := range cfg.Teams {
+		s.teams[s.nextTeam] = &team{id: s.nextTeam, orgID: 1, name: name, members: map[int64]struct{}{}}
+		s.nextTeam++
 	}
 	return e
 }

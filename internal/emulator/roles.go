@@ -260,7 +260,7 @@ func validPerms(c *call, in []permBody) ([]perm, bool) {
 			c.msg(http.StatusBadRequest, "invalid scope %q: a wildcard may only end a scope", p.Scope)
 			return nil, false
 		}
-		out = append(out, perm{p.Action, p.Scope})
+		out = append(out, perm(p))
 	}
 	return out, true
 }

@@ -26,8 +26,14 @@ type Server struct {
 func NewServer(cfg Config) (*Server, error) { return NewServerAt("127.0.0.1:0", cfg) }
 
 // NewServerAt starts an emulator listening on addr (host:port; port 0 picks one).
+// A provisioning directory that cannot be applied is an error.
 func NewServerAt(addr string, cfg Config) (*Server, error) {
-	em := New(cfg)
+	em := newUnprovisioned(cfg)
+	if cfg.ProvisioningDir != "" {
+		if err := em.Provision(cfg.ProvisioningDir); err != nil {
+			return nil, err
+		}
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err

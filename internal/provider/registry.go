@@ -29,5 +29,7 @@ func dataSourceConstructors() []func() datasource.DataSource {
 }
 
 func functionConstructors() []func() function.Function {
-	return []func() function.Function{}
+	return []func() function.Function{
+		NewProvisioningFunction,
+	}
 }

@@ -40,6 +40,8 @@ func run(args []string) error {
 	seed := fs.Int64("seed", 1, "seed of the fault draws")
 	readyFile := fs.String("ready-file", "", "write the URL to this file once listening")
 	adminRoles := fs.String("admin-roles", "", "comma-separated fixed roles granted to the admin at start (e.g. fixed:roles:resetter)")
+	provisioningDir := fs.String("provisioning", "", "apply the access-control provisioning files (*.yaml) of this directory at start")
+	teams := fs.String("teams", "", "comma-separated teams of org 1 that exist at start, before provisioning")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -56,8 +58,14 @@ func run(args []string) error {
 		roles = strings.Split(*adminRoles, ",")
 	}
 
+	var teamNames []string
+	if *teams != "" {
+		teamNames = strings.Split(*teams, ",")
+	}
+
 	cfg := emulator.Config{
 		Generation: *generation, AdminLogin: *login, AdminPassword: *password, AdminRoles: roles,
+		ProvisioningDir: *provisioningDir, Teams: teamNames,
 		Faults: emulator.Faults{ErrorRate: *errorRate, TooManyRate: *tooMany, RetryAfter: *retryAfter, Latency: *latency, Seed: *seed},
 	}
 	srv, err := newServer(*addr, cfg)
