@@ -42,19 +42,24 @@ TF
 (cd "$work/cfg" && CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE="$work/cli.tfrc" "$terraform_bin" providers schema -json) |
 	sed 's#"registry.terraform.io/grafanarbac/grafanarbac"#"grafanarbac"#' >"$work/schema.json"
 
-out=docs
+# tfplugindocs renders below --provider-dir; for --check that is a copy of
+# the inputs, so the working tree is never touched.
+src=$root
 if [ "${1:-}" = "--check" ]; then
-	out="$work/docs"
-	cp -r docs "$out" 2>/dev/null || mkdir -p "$out"
+	src="$work/src"
+	mkdir -p "$src"
+	cp -r examples templates "$src"/
+	[ -d docs ] && cp -r docs "$src"/
 fi
 "$tools/tfplugindocs-$TFPLUGINDOCS_VERSION" generate \
+	--provider-dir "$src" \
 	--provider-name grafanarbac \
 	--rendered-provider-name "Grafana RBAC" \
 	--providers-schema "$work/schema.json" \
-	--rendered-website-dir "$out" >/dev/null
+	--rendered-website-dir docs >/dev/null
 
 if [ "${1:-}" = "--check" ]; then
-	if ! diff -ru docs "$out"; then
+	if ! diff -ru docs "$src/docs"; then
 		echo "docs: docs/ is out of date; run 'make docs' and commit the result" >&2
 		exit 1
 	fi
