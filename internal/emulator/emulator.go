@@ -46,6 +46,11 @@ type Faults struct {
 	RetryAfter  time.Duration // value of Retry-After (rounded up to whole seconds; 0 sends "0")
 	Latency     time.Duration // added to every faulted-route request
 	Seed        int64         // deterministic choice of which requests fail
+
+	// LostAnswerRate is the fraction of requests carried out and then
+	// answered 500, as when a proxy gives up after Grafana committed: the
+	// change is made, the client cannot know it.
+	LostAnswerRate float64
 }
 
 // Emulator is an http.Handler serving Grafana's access-control API.
@@ -332,8 +337,19 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rt.h(e, c)
 		return
 	}
-	if strings.HasPrefix(r.URL.Path, "/api/access-control/") && !e.injectFault(c) {
-		return
+	if strings.HasPrefix(r.URL.Path, "/api/access-control/") {
+		answered, lose := e.injectFault(c)
+		if answered {
+			return
+		}
+		if lose {
+			real := w
+			c.w = &sink{h: http.Header{}}
+			defer func() {
+				c.w = real
+				c.msg(http.StatusInternalServerError, "internal server error")
+			}()
+		}
 	}
 	// Like Grafana, bad credentials are refused before routing; a missing
 	// route without credentials is simply not found.
@@ -352,12 +368,13 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt.h(e, c)
 }
 
-// injectFault answers the request with a fault when drawn; false means it did.
-func (e *Emulator) injectFault(c *call) bool {
+// injectFault answers the request with a fault when drawn (answered), or
+// tells that the request is to be carried out and its answer lost.
+func (e *Emulator) injectFault(c *call) (answered, lose bool) {
 	e.faultMu.Lock()
 	f := e.faults
 	draw := 1.0
-	if f.ErrorRate > 0 || f.TooManyRate > 0 {
+	if f.ErrorRate > 0 || f.TooManyRate > 0 || f.LostAnswerRate > 0 {
 		draw = e.rng.Float64()
 	}
 	e.faultMu.Unlock()
@@ -368,21 +385,30 @@ func (e *Emulator) injectFault(c *call) bool {
 		case <-t.C:
 		case <-c.r.Context().Done():
 			t.Stop()
-			return false
+			return true, false
 		}
 	}
 	switch {
 	case draw < f.ErrorRate:
 		c.msg(http.StatusInternalServerError, "internal server error")
-		return false
+		return true, false
 	case draw < f.ErrorRate+f.TooManyRate:
 		secs := int64(math.Ceil(f.RetryAfter.Seconds()))
 		c.w.Header().Set("Retry-After", strconv.FormatInt(max(secs, 0), 10))
 		c.msg(http.StatusTooManyRequests, "too many requests")
-		return false
+		return true, false
+	case draw < f.ErrorRate+f.TooManyRate+f.LostAnswerRate:
+		return false, true
 	}
-	return true
+	return false, false
 }
+
+// sink swallows the answer of a request whose answer is lost.
+type sink struct{ h http.Header }
+
+func (s *sink) Header() http.Header         { return s.h }
+func (s *sink) Write(b []byte) (int, error) { return len(b), nil }
+func (s *sink) WriteHeader(int)             {}
 
 type authResult int
 
