@@ -1,0 +1,142 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseSizes(t *testing.T) {
+	got, err := parseSizes("100, 1000")
+	if err != nil || len(got) != 2 || got[0] != 100 || got[1] != 1000 {
+		t.Fatalf("parseSizes = %v, %v", got, err)
+	}
+	for _, bad := range []string{"", "0", "-5", "10,x"} {
+		if _, err := parseSizes(bad); err == nil {
+			t.Errorf("parseSizes(%q) accepted", bad)
+		}
+	}
+}
+
+func TestEstateCounts(t *testing.T) {
+	for _, tc := range []struct{ n, builtin, resources int }{
+		{1000, 100, 2100},
+		{100, 10, 210},
+		{5, 1, 11}, // at least one built-in role assignment
+	} {
+		e := estate{N: tc.n}
+		if e.builtinAssignments() != tc.builtin || e.resources() != tc.resources {
+			t.Errorf("N=%d: %d built-in, %d resources; want %d, %d", tc.n, e.builtinAssignments(), e.resources(), tc.builtin, tc.resources)
+		}
+	}
+}
+
+func TestConfigs(t *testing.T) {
+	e := estate{N: 30, TeamIDs: []int64{4, 5, 6}}
+	p := providerConfig(e)
+	for _, want := range []string{
+		"teams    = [4, 5, 6]",
+		"resource \"grafanarbac_custom_role\" \"r\" {\n  count       = 30",
+		"resource \"grafanarbac_team_role_assignment\" \"t\" {\n  count    = 30",
+		"resource \"grafanarbac_builtin_role_assignment\" \"b\" {\n  count        = 3",
+		"team_id  = local.teams[count.index % length(local.teams)]",
+	} {
+		if !strings.Contains(p, want) {
+			t.Errorf("provider config lacks %q:\n%s", want, p)
+		}
+	}
+	if f := floorConfig(e); !strings.Contains(f, "count = 63") || !strings.Contains(f, "var.changed") {
+		t.Errorf("floor config does not declare 63 resources reacting to var.changed:\n%s", f)
+	}
+	// The changed role must not be one a built-in role assignment grants,
+	// or the "one role changed" plan would change two resources.
+	if e.changedIndex() < e.builtinAssignments() {
+		t.Errorf("changed index %d is granted to a built-in role", e.changedIndex())
+	}
+	if c := cliConfig("/x/bin"); !strings.Contains(c, `"registry.terraform.io/grafanarbac/grafanarbac" = "/x/bin"`) {
+		t.Errorf("cli config: %s", c)
+	}
+}
+
+func TestParseVmHWM(t *testing.T) {
+	status := "Name:\tterraform-provi\nVmPeak:\t  900000 kB\nVmHWM:\t   51200 kB\nVmRSS:\t   40000 kB\n"
+	got, ok := parseVmHWM(strings.NewReader(status))
+	if !ok || got != 50<<20 {
+		t.Errorf("parseVmHWM = %d, %v; want %d", got, ok, 50<<20)
+	}
+	if _, ok := parseVmHWM(strings.NewReader("Name:\tx\n")); ok {
+		t.Error("parseVmHWM found VmHWM where there is none")
+	}
+}
+
+func TestRSSWatcherSeesItself(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Skip(err)
+	}
+	exe, _ = filepath.EvalSymlinks(exe)
+	w := watchRSS(exe, time.Millisecond)
+	peak, procs := w.Stop()
+	if procs < 1 || peak <= 0 {
+		t.Errorf("watcher saw %d processes, peak %d; want this test process", procs, peak)
+	}
+}
+
+func TestDecodeStats(t *testing.T) {
+	got, err := decodeStats(strings.NewReader(`{"requests":{"GET /api/health":3}}`))
+	if err != nil || got["GET /api/health"] != 3 {
+		t.Errorf("decodeStats = %v, %v", got, err)
+	}
+	if _, err := decodeStats(strings.NewReader(`{}`)); err == nil {
+		t.Error("decodeStats accepted an answer without requests")
+	}
+}
+
+func measurements(planReq, applyReq int64, planSecs float64, rss int64) []measurement {
+	return []measurement{
+		{N: 10, Op: opPlan, Resources: 21, Seconds: 100, FloorSeconds: 1, Requests: map[string]int64{"GET /x": 1000}},
+		{N: 1000, Op: opApply, Resources: 2100, Seconds: 60, FloorSeconds: 30, Requests: map[string]int64{"POST /a": applyReq}, PeakRSS: rss},
+		{N: 1000, Op: opPlan, Resources: 2100, Seconds: planSecs, FloorSeconds: 10, Requests: map[string]int64{"GET /a": planReq - 5, "GET /b": 5}, PeakRSS: rss / 2},
+	}
+}
+
+func TestJudge(t *testing.T) {
+	met := judge(measurements(2100, 5250, 15, 149<<20))
+	if len(met) != 4 {
+		t.Fatalf("judge gave %d targets, want 4: %+v", len(met), met)
+	}
+	for _, tg := range met {
+		if !tg.Met {
+			t.Errorf("%s: missed at the limit (%s)", tg.Name, tg.Measured)
+		}
+		if !strings.Contains(tg.Name, "N=1000") {
+			t.Errorf("%s: not judged on the largest N", tg.Name)
+		}
+	}
+	for i, tg := range judge(measurements(2311, 5251, 15.1, 150<<20)) {
+		if tg.Met {
+			t.Errorf("target %d (%s) met beyond its limit: %s", i, tg.Name, tg.Measured)
+		}
+	}
+}
+
+func TestReportKeepsNotes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "B.md")
+	old := renderReport(reportInput{Measurements: measurements(10, 10, 1, 1)}) + "\n## Notes\n\nWhy the plan target is missed.\n"
+	if err := os.WriteFile(path, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	notes := existingNotes(path)
+	if notes != "## Notes\n\nWhy the plan target is missed.\n" {
+		t.Fatalf("existingNotes = %q", notes)
+	}
+	next := renderReport(reportInput{Measurements: measurements(10, 10, 1, 1), Notes: notes})
+	if strings.Count(next, "## Notes") != 1 || !strings.HasSuffix(next, "Why the plan target is missed.\n") {
+		t.Errorf("notes not carried over once:\n%s", next)
+	}
+	if !strings.Contains(next, "| 1000 | plan (no changes) | 2100 | 1.00 | 10.00 | 0.10× | 10 | 0.005 |") {
+		t.Errorf("table row missing:\n%s", next)
+	}
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// estate is the shape of one benchmark configuration.
+type estate struct {
+	N       int     // custom roles, and team role assignments
+	TeamIDs []int64 // teams the assignments are spread over
+}
+
+// builtinAssignments is N/10, at least one.
+func (e estate) builtinAssignments() int { return max(1, e.N/10) }
+
+// resources is how many resources the configuration declares.
+func (e estate) resources() int { return 2*e.N + e.builtinAssignments() }
+
+// changedIndex is the role the "one role changed" plan edits: the last one,
+// which no built-in role assignment grants, so exactly one resource changes.
+func (e estate) changedIndex() int { return e.N - 1 }
+
+// providerConfig is the estate as grafanarbac resources. The variable
+// `changed` names a role whose permissions differ (-1: none).
+func providerConfig(e estate) string {
+	ids := make([]string, len(e.TeamIDs))
+	for i, id := range e.TeamIDs {
+		ids[i] = fmt.Sprint(id)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `terraform {
+  required_providers {
+    grafanarbac = {
+      source = "grafanarbac/grafanarbac"
+    }
+  }
+}
+
+# url and auth come from GRAFANA_URL and GRAFANA_AUTH.
+provider "grafanarbac" {}
+
+variable "changed" {
+  type    = number
+  default = -1
+}
+
+locals {
+  teams    = [%s]
+  builtins = ["Viewer", "Editor", "Admin"]
+}
+
+resource "grafanarbac_custom_role" "r" {
+  count       = %d
+  uid         = "bench-${count.index}"
+  name        = "custom:bench:${count.index}"
+  description = "Benchmark role ${count.index}"
+  group       = "Benchmark"
+  permissions = [
+    { action = "dashboards:read", scope = "dashboards:uid:bench-${count.index}" },
+    { action = "dashboards:write", scope = "dashboards:uid:bench-${count.index}" },
+    { action = "folders:read", scope = count.index == var.changed ? "folders:uid:changed" : "folders:uid:bench-${count.index}" },
+  ]
+}
+
+resource "grafanarbac_team_role_assignment" "t" {
+  count    = %d
+  team_id  = local.teams[count.index %% length(local.teams)]
+  role_uid = grafanarbac_custom_role.r[count.index].uid
+}
+
+resource "grafanarbac_builtin_role_assignment" "b" {
+  count        = %d
+  builtin_role = local.builtins[count.index %% length(local.builtins)]
+  role_uid     = grafanarbac_custom_role.r[count.index].uid
+}
+`, strings.Join(ids, ", "), e.N, e.N, e.builtinAssignments())
+	return b.String()
+}
+
+// floorConfig declares as many terraform_data resources (Terraform's own,
+// built in, no provider process) as providerConfig declares resources.
+func floorConfig(e estate) string {
+	return fmt.Sprintf(`variable "changed" {
+  type    = number
+  default = -1
+}
+
+resource "terraform_data" "d" {
+  count = %d
+  input = {
+    name        = "custom:bench:${count.index}"
+    description = "Benchmark role ${count.index}"
+    scope       = count.index == var.changed ? "folders:uid:changed" : "folders:uid:bench-${count.index}"
+  }
+}
+`, e.resources())
+}
+
+// cliConfig points Terraform at the freshly built provider; with
+// dev_overrides no `terraform init` is needed (nor possible offline).
+func cliConfig(binDir string) string {
+	return fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/grafanarbac/grafanarbac" = %q
+  }
+  direct {}
+}
+`, binDir)
+}

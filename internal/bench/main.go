@@ -1,0 +1,381 @@
+// Command bench is `make bench`: it measures terraform apply, a no-op plan, a
+// plan after one role changed and destroy on estates of N custom roles, N
+// team role assignments and N/10 built-in role assignments against the
+// Grafana emulator, with the same commands on as many terraform_data
+// resources as the floor, and writes BENCHMARKS.md.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/emulator"
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
+)
+
+const providerBinary = "terraform-provider-grafanarbac"
+
+type options struct {
+	sizes       []int
+	generation  int
+	out         string
+	goBench     bool
+	parallelism int
+	keep        bool
+}
+
+func main() {
+	sizes := flag.String("n", "100,1000", "comma-separated estate sizes N (N roles, N team assignments, N/10 built-in assignments)")
+	generation := flag.Int("generation", 12, "emulator generation: 8, 12 or 13")
+	out := flag.String("out", "BENCHMARKS.md", "report file")
+	goBench := flag.Bool("gobench", true, "also run the client's Go benchmarks (go test -bench ./internal/grafana)")
+	parallelism := flag.Int("parallelism", 0, "terraform -parallelism (0: Terraform's default, 10)")
+	keep := flag.Bool("keep", false, "keep the working directory (configurations, state, logs)")
+	flag.Parse()
+	ns, err := parseSizes(*sizes)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
+	opts := options{sizes: ns, generation: *generation, out: *out, goBench: *goBench, parallelism: *parallelism, keep: *keep}
+	if err := run(opts); err != nil {
+		fmt.Fprintln(os.Stderr, "bench failed:", err)
+		os.Exit(1)
+	}
+}
+
+// parseSizes reads "100,1000"; every size must be at least 1.
+func parseSizes(s string) ([]int, error) {
+	var out []int
+	for part := range strings.SplitSeq(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(part))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("-n: %q is not a size (a positive integer)", part)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func run(opts options) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Hour)
+	defer cancel()
+
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tf == "" {
+		var err error
+		if tf, err = exec.LookPath("terraform"); err != nil {
+			return errors.New("no terraform CLI: set TF_ACC_TERRAFORM_PATH or run through `make bench`")
+		}
+	}
+	tmp, err := os.MkdirTemp("", "grafanarbac-bench-")
+	if err != nil {
+		return err
+	}
+	if opts.keep {
+		fmt.Println("bench: working directory", tmp)
+	} else {
+		defer os.RemoveAll(tmp)
+	}
+
+	binDir := filepath.Join(tmp, "bin")
+	exe := filepath.Join(binDir, providerBinary)
+	step("building the provider")
+	build := exec.CommandContext(ctx, "go", "build", "-o", exe, ".")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("go build: %w", err)
+	}
+	if exe, err = filepath.EvalSymlinks(exe); err != nil {
+		return err
+	}
+	cli := filepath.Join(tmp, "cli.tfrc")
+	if err := os.WriteFile(cli, []byte(cliConfig(binDir)), 0o600); err != nil {
+		return err
+	}
+
+	b := &bench{tf: tf, exe: exe, cli: cli, tmp: tmp, opts: opts}
+	var all []measurement
+	for _, n := range opts.sizes {
+		ms, err := b.measureSize(ctx, n)
+		if err != nil {
+			return fmt.Errorf("N=%d: %w", n, err)
+		}
+		all = append(all, ms...)
+	}
+
+	var goBench string
+	if opts.goBench {
+		step("Go benchmarks of the client")
+		cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", ".", "-benchmem", "-benchtime", "1s", "./internal/grafana/")
+		cmd.Stderr = os.Stderr
+		outb, err := cmd.Output()
+		if err != nil {
+			return fmt.Errorf("go test -bench: %w", err)
+		}
+		goBench = string(outb)
+		fmt.Print(goBench)
+	}
+
+	report := renderReport(reportInput{
+		Measurements: all,
+		Generation:   opts.generation,
+		Machine:      machine(ctx, tf),
+		GoBench:      goBench,
+		Notes:        existingNotes(opts.out),
+		Date:         time.Now().UTC().Format("2006-01-02"),
+		Parallelism:  opts.parallelism,
+	})
+	if err := os.WriteFile(opts.out, []byte(report), 0o644); err != nil {
+		return err
+	}
+	step("wrote " + opts.out)
+	writeTargets(os.Stdout, judge(all))
+	return nil
+}
+
+type bench struct {
+	tf, exe, cli, tmp string
+	opts              options
+}
+
+// measureSize runs the four operations on an estate of size n and on its floor.
+func (b *bench) measureSize(ctx context.Context, n int) ([]measurement, error) {
+	teams := make([]string, max(1, n/10))
+	for i := range teams {
+		teams[i] = fmt.Sprintf("bench-team-%d", i)
+	}
+	srv, err := emulator.NewServer(emulator.Config{Generation: b.opts.generation, Teams: teams})
+	if err != nil {
+		return nil, fmt.Errorf("starting the emulator: %w", err)
+	}
+	defer srv.Close()
+	step(fmt.Sprintf("N=%d: emulator (generation %d) on %s, %d teams", n, b.opts.generation, srv.URL, len(teams)))
+	const auth = "admin:admin"
+	client, err := grafana.New(grafana.Config{URL: srv.URL, Auth: auth})
+	if err != nil {
+		return nil, err
+	}
+	e := estate{N: n}
+	for _, name := range teams {
+		found, err := client.SearchTeams(ctx, name)
+		if err != nil || len(found) != 1 {
+			return nil, fmt.Errorf("looking up team %q: %v (%d found)", name, err, len(found))
+		}
+		e.TeamIDs = append(e.TeamIDs, found[0].ID)
+	}
+
+	provDir := filepath.Join(b.tmp, fmt.Sprintf("n%d-grafanarbac", n))
+	floorDir := filepath.Join(b.tmp, fmt.Sprintf("n%d-floor", n))
+	for dir, cfg := range map[string]string{provDir: providerConfig(e), floorDir: floorConfig(e)} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
+			return nil, err
+		}
+	}
+	env := append(os.Environ(),
+		"TF_CLI_CONFIG_FILE="+b.cli,
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+		"GRAFANA_URL="+srv.URL,
+		"GRAFANA_AUTH="+auth,
+	)
+
+	var out []measurement
+	applied := map[string]bool{}
+	defer func() { // leave no state behind a failure
+		for dir := range applied {
+			_, _ = b.terraform(ctx, dir, env, []string{"destroy", "-auto-approve"}, 0, "cleanup")
+		}
+	}()
+	for _, op := range operations {
+		m := measurement{N: n, Op: op, Resources: e.resources()}
+		floor, err := b.timed(ctx, floorDir, env, op, e)
+		if err != nil {
+			return nil, fmt.Errorf("floor, %s: %w", op, err)
+		}
+		m.FloorSeconds = floor.Seconds()
+
+		if err := resetStats(ctx, srv.URL); err != nil {
+			return nil, err
+		}
+		w := watchRSS(b.exe, 20*time.Millisecond)
+		took, err := b.timed(ctx, provDir, env, op, e)
+		m.PeakRSS, _ = w.Stop()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		m.Seconds = took.Seconds()
+		if m.Requests, err = fetchStats(ctx, srv.URL); err != nil {
+			return nil, err
+		}
+		switch op {
+		case opApply:
+			applied[provDir], applied[floorDir] = true, true
+		case opDestroy:
+			delete(applied, provDir)
+			delete(applied, floorDir)
+		}
+		fmt.Printf("    N=%d %-24s %7.2fs (floor %6.2fs, %.2f×)  %6d requests (%.3f per resource)  peak RSS %s\n",
+			n, op, m.Seconds, m.FloorSeconds, m.ratio(), m.totalRequests(), m.requestsPerResource(), mib(m.PeakRSS))
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// timed runs one operation and checks its outcome: a no-op plan must find
+// no changes, the changed plan must find some.
+func (b *bench) timed(ctx context.Context, dir string, env []string, op string, e estate) (time.Duration, error) {
+	var args []string
+	want := 0
+	switch op {
+	case opApply:
+		args = []string{"apply", "-auto-approve"}
+	case opPlan:
+		args = []string{"plan", "-detailed-exitcode"}
+	case opPlanChanged:
+		args = []string{"plan", "-detailed-exitcode", "-var", fmt.Sprintf("changed=%d", e.changedIndex())}
+		want = 2
+	case opDestroy:
+		args = []string{"destroy", "-auto-approve"}
+	}
+	if b.opts.parallelism > 0 {
+		args = append(args, fmt.Sprintf("-parallelism=%d", b.opts.parallelism))
+	}
+	start := time.Now()
+	code, err := b.terraform(ctx, dir, env, args, want, op)
+	took := time.Since(start)
+	if err != nil {
+		return 0, err
+	}
+	if code != want {
+		return 0, fmt.Errorf("terraform %s exited %d, want %d (see %s)", args[0], code, want, b.logPath(dir, op))
+	}
+	return took, nil
+}
+
+// terraform runs a command line in dir and returns its exit code; the
+// output goes to a log file next to the configuration.
+func (b *bench) terraform(ctx context.Context, dir string, env []string, args []string, want int, logName string) (int, error) {
+	args = append(args[:len(args):len(args)], "-input=false", "-no-color")
+	log, err := os.Create(b.logPath(dir, logName))
+	if err != nil {
+		return 0, err
+	}
+	defer log.Close()
+	cmd := exec.CommandContext(ctx, b.tf, args...)
+	cmd.Dir, cmd.Env = dir, env
+	cmd.Stdout, cmd.Stderr = log, log
+	err = cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		if exit.ExitCode() != want {
+			return exit.ExitCode(), fmt.Errorf("terraform %s: %w\n%s", args[0], err, tail(b.logPath(dir, logName), 40))
+		}
+		return exit.ExitCode(), nil
+	}
+	return 0, err
+}
+
+func (b *bench) logPath(dir, op string) string {
+	name := strings.NewReplacer(" ", "-", "(", "", ")", "").Replace(op)
+	return filepath.Join(dir, name+".log")
+}
+
+func tail(path string, lines int) string {
+	data, _ := os.ReadFile(path)
+	all := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	return strings.Join(all[max(0, len(all)-lines):], "\n")
+}
+
+func resetStats(ctx context.Context, base string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, base+"/api/emulator/stats", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("resetting the emulator's counter: %w", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("resetting the emulator's counter: status %d", resp.StatusCode)
+	}
+	return nil
+}
+
+func fetchStats(ctx context.Context, base string) (map[string]int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/emulator/stats", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("reading the emulator's counter: %w", err)
+	}
+	defer resp.Body.Close()
+	return decodeStats(resp.Body)
+}
+
+func decodeStats(r io.Reader) (map[string]int64, error) {
+	var s struct {
+		Requests map[string]int64 `json:"requests"`
+	}
+	if err := json.NewDecoder(r).Decode(&s); err != nil {
+		return nil, fmt.Errorf("decoding the emulator's counter: %w", err)
+	}
+	if s.Requests == nil {
+		return nil, errors.New("the emulator's counter has no requests field")
+	}
+	return s.Requests, nil
+}
+
+// machine describes where the numbers were taken.
+func machine(ctx context.Context, tf string) string {
+	cpu := "unknown CPU"
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for line := range strings.SplitSeq(string(data), "\n") {
+			if v, ok := strings.CutPrefix(line, "model name"); ok {
+				cpu = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
+				break
+			}
+		}
+	}
+	mem := ""
+	if data, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for line := range strings.SplitSeq(string(data), "\n") {
+			if v, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+				if kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64); err == nil {
+					mem = fmt.Sprintf(", %.0f GiB RAM", float64(kb)/(1<<20))
+				}
+			}
+		}
+	}
+	load := ""
+	if data, err := os.ReadFile("/proc/loadavg"); err == nil {
+		load = ", load average at the end " + strings.Join(strings.Fields(string(data))[:3], " ")
+	}
+	tfv := "terraform (version unknown)"
+	if outb, err := exec.CommandContext(ctx, tf, "version").Output(); err == nil {
+		tfv = strings.TrimSpace(strings.SplitN(string(bytes.TrimSpace(outb)), "\n", 2)[0])
+	}
+	return fmt.Sprintf("%d cores (%s)%s, %s/%s, %s, %s%s",
+		runtime.NumCPU(), cpu, mem, runtime.GOOS, runtime.GOARCH, runtime.Version(), tfv, load)
+}
+
+func step(msg string) { fmt.Printf("\n==> %s\n", msg) }

@@ -1,0 +1,255 @@
+package main
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+)
+
+// Operations, in the order they run.
+const (
+	opApply       = "apply (from empty)"
+	opPlan        = "plan (no changes)"
+	opPlanChanged = "plan (one role changed)"
+	opDestroy     = "destroy"
+)
+
+var operations = []string{opApply, opPlan, opPlanChanged, opDestroy}
+
+// measurement is one operation at one size, with its floor.
+type measurement struct {
+	N            int
+	Op           string
+	Resources    int
+	Seconds      float64
+	FloorSeconds float64
+	Requests     map[string]int64 // by "METHOD /route/pattern"
+	PeakRSS      int64            // bytes, largest provider process; 0 when none was seen
+}
+
+func (m measurement) totalRequests() int64 {
+	var n int64
+	for _, v := range m.Requests {
+		n += v
+	}
+	return n
+}
+
+func (m measurement) requestsPerResource() float64 {
+	if m.Resources == 0 {
+		return 0
+	}
+	return float64(m.totalRequests()) / float64(m.Resources)
+}
+
+func (m measurement) ratio() float64 {
+	if m.FloorSeconds <= 0 {
+		return 0
+	}
+	return m.Seconds / m.FloorSeconds
+}
+
+// target is one line of the issue's targets, judged on measurements.
+type target struct {
+	Name     string
+	Limit    string
+	Measured string
+	Met      bool
+}
+
+const (
+	maxPlanRequestsPerResource  = 1.1
+	maxPlanFloorRatio           = 1.5
+	maxApplyRequestsPerResource = 2.5
+	maxPeakRSS                  = 150 << 20
+)
+
+// judge evaluates the targets on the measurements of the largest N.
+func judge(ms []measurement) []target {
+	if len(ms) == 0 {
+		return nil
+	}
+	n := slices.MaxFunc(ms, func(a, b measurement) int { return cmp.Compare(a.N, b.N) }).N
+	find := func(op string) (measurement, bool) {
+		i := slices.IndexFunc(ms, func(m measurement) bool { return m.N == n && m.Op == op })
+		if i < 0 {
+			return measurement{}, false
+		}
+		return ms[i], true
+	}
+	var out []target
+	if plan, ok := find(opPlan); ok {
+		rpr := plan.requestsPerResource()
+		out = append(out, target{
+			Name:     fmt.Sprintf("no-op plan, N=%d: requests per resource", n),
+			Limit:    fmt.Sprintf("≤ %.1f", maxPlanRequestsPerResource),
+			Measured: fmt.Sprintf("%.3f", rpr),
+			Met:      rpr <= maxPlanRequestsPerResource,
+		})
+		out = append(out, target{
+			Name:     fmt.Sprintf("no-op plan, N=%d: wall time / terraform_data floor", n),
+			Limit:    fmt.Sprintf("≤ %.1f×", maxPlanFloorRatio),
+			Measured: fmt.Sprintf("%.2f× (%.1f s / %.1f s)", plan.ratio(), plan.Seconds, plan.FloorSeconds),
+			Met:      plan.FloorSeconds > 0 && plan.ratio() <= maxPlanFloorRatio,
+		})
+	}
+	if apply, ok := find(opApply); ok {
+		rpr := apply.requestsPerResource()
+		out = append(out, target{
+			Name:     fmt.Sprintf("apply, N=%d: requests per created resource", n),
+			Limit:    fmt.Sprintf("≤ %.1f", maxApplyRequestsPerResource),
+			Measured: fmt.Sprintf("%.3f", rpr),
+			Met:      rpr <= maxApplyRequestsPerResource,
+		})
+	}
+	var peak int64
+	for _, m := range ms {
+		if m.N == n {
+			peak = max(peak, m.PeakRSS)
+		}
+	}
+	out = append(out, target{
+		Name:     fmt.Sprintf("provider peak RSS, N=%d (largest over the four operations)", n),
+		Limit:    fmt.Sprintf("< %d MiB", maxPeakRSS>>20),
+		Measured: mib(peak),
+		Met:      peak > 0 && peak < maxPeakRSS,
+	})
+	return out
+}
+
+func mib(b int64) string {
+	if b <= 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
+}
+
+// writeTable renders the main table of BENCHMARKS.md.
+func writeTable(w io.Writer, ms []measurement) {
+	fmt.Fprintln(w, "| N | operation | resources | seconds | floor seconds | ratio | requests | requests per resource | provider peak RSS |")
+	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+	for _, m := range ms {
+		fmt.Fprintf(w, "| %d | %s | %d | %.2f | %.2f | %.2f× | %d | %.3f | %s |\n",
+			m.N, m.Op, m.Resources, m.Seconds, m.FloorSeconds, m.ratio(), m.totalRequests(), m.requestsPerResource(), mib(m.PeakRSS))
+	}
+}
+
+// writeRoutes lists the requests of each measurement by route, most first.
+func writeRoutes(w io.Writer, ms []measurement) {
+	for _, m := range ms {
+		fmt.Fprintf(w, "\n**N=%d, %s** — %d requests\n\n", m.N, m.Op, m.totalRequests())
+		if len(m.Requests) == 0 {
+			fmt.Fprintln(w, "(none)")
+			continue
+		}
+		fmt.Fprintln(w, "| route | requests | per resource |")
+		fmt.Fprintln(w, "|---|---:|---:|")
+		for _, route := range sortedRoutes(m.Requests) {
+			fmt.Fprintf(w, "| `%s` | %d | %.3f |\n", route, m.Requests[route], float64(m.Requests[route])/float64(max(m.Resources, 1)))
+		}
+	}
+}
+
+// sortedRoutes orders routes by count, then name, so reruns diff cleanly.
+func sortedRoutes(req map[string]int64) []string {
+	routes := slices.Collect(maps.Keys(req))
+	slices.SortFunc(routes, func(a, b string) int {
+		if c := cmp.Compare(req[b], req[a]); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	return routes
+}
+
+func writeTargets(w io.Writer, ts []target) {
+	fmt.Fprintln(w, "| target | limit | measured | met |")
+	fmt.Fprintln(w, "|---|---|---|---|")
+	for _, t := range ts {
+		met := "**missed**"
+		if t.Met {
+			met = "met"
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", t.Name, t.Limit, t.Measured, met)
+	}
+}
+
+// reportInput is everything BENCHMARKS.md shows.
+type reportInput struct {
+	Measurements []measurement
+	Generation   int
+	Machine      string
+	GoBench      string
+	Notes        string // kept from the previous report
+	Date         string
+	Parallelism  int
+}
+
+const notesHeading = "## Notes"
+
+// existingNotes returns the hand-written "## Notes" section (to the end) of
+// an earlier report, so regenerating the figures keeps the analysis.
+func existingNotes(path string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	i := strings.Index(string(data), "\n"+notesHeading+"\n")
+	if i < 0 {
+		return ""
+	}
+	return strings.TrimSpace(string(data[i+1:])) + "\n"
+}
+
+func renderReport(in reportInput) string {
+	var b strings.Builder
+	par := "Terraform's default (10)"
+	if in.Parallelism > 0 {
+		par = fmt.Sprint(in.Parallelism)
+	}
+	fmt.Fprintf(&b, `# Benchmarks
+
+Regenerated by `+"`make bench`"+` (`+"`scripts/bench.sh`"+`, which runs `+"`go run ./internal/bench`"+`; `+"`-n 100,1000`"+` sets the sizes,
+`+"`-generation 8|12|13`"+` the emulated Grafana). Last run %s.
+
+**Machine:** %s. Other engineers' builds and tests shared the machine, so wall times are noisy; request
+counts are exact and repeatable.
+
+**Estate of size N:** N `+"`grafanarbac_custom_role`"+` (3 permissions each), N `+"`grafanarbac_team_role_assignment`"+`
+(spread over N/10 teams, 10 roles per team) and N/10 `+"`grafanarbac_builtin_role_assignment`"+` (Viewer, Editor,
+Admin in turn), against the emulator at generation %d, in process with the benchmark. **Floor:** the same
+commands on as many `+"`terraform_data`"+` resources (Terraform's built-in provider, no plugin process, no
+network). The provider is a fresh `+"`go build`"+` loaded through `+"`dev_overrides`"+` (no `+"`terraform init`"+`).
+Parallelism: %s.
+
+- *seconds*: wall time of the whole command; *ratio*: seconds / floor seconds.
+- *requests*: HTTP requests the emulator counted during the command (its `+"`/api/emulator/stats`"+`);
+  *per resource*: divided by the resources in the configuration (for apply, the resources created).
+- *provider peak RSS*: the largest `+"`VmHWM`"+` of the provider processes Terraform started for the
+  command (sampled from `+"`/proc`"+` every 20 ms; Terraform starts several per command, each lives for one
+  phase: validate, plan, apply).
+
+## Results
+
+`, in.Date, in.Machine, in.Generation, par)
+	writeTable(&b, in.Measurements)
+	b.WriteString("\n## Targets (issue 9)\n\nJudged on the largest N measured.\n\n")
+	writeTargets(&b, judge(in.Measurements))
+	if in.GoBench != "" {
+		b.WriteString("\n## Go benchmarks of the client's hot paths\n\n" +
+			"`go test -run '^$' -bench . -benchmem -benchtime 1s ./internal/grafana/` (role decode, permission-set\n" +
+			"comparison, delegation check, permission-map decode), allocations reported:\n\n```\n")
+		b.WriteString(strings.TrimSpace(in.GoBench))
+		b.WriteString("\n```\n")
+	}
+	b.WriteString("\n## Requests by route\n")
+	writeRoutes(&b, in.Measurements)
+	if in.Notes != "" {
+		b.WriteString("\n" + in.Notes)
+	}
+	return b.String()
+}
