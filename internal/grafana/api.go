@@ -34,7 +34,7 @@ type Config struct {
 	TLSConfig *tls.Config       // optional; nil uses system roots
 	Headers   map[string]string // extra headers on every request (values are secret)
 
-	Retries      int           // max retries for idempotent calls; 0 disables
+	Retries      int           // max retries for idempotent calls and creates with a uid (see CreateRole); 0 disables
 	RetryWait    time.Duration // base backoff; default 500ms
 	RetryWaitMax time.Duration // cap; default 10s
 	Timeout      time.Duration // per-request timeout; default 30s

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -226,6 +227,11 @@ type request struct {
 	idempotent bool
 	// versionGated marks an UpdateRole whose 400 means "version outdated".
 	versionGated bool
+
+	// ambiguous is set by do when an attempt failed in a way that may have
+	// carried the request out (see mayHaveTakenEffect): the caller may then
+	// need to check what the server holds before trusting a later error.
+	ambiguous bool
 }
 
 // do runs a request with retries and turns the answer into a typed result.
@@ -261,6 +267,9 @@ func (c *Client) do(ctx context.Context, r *request) error {
 				return fmt.Errorf("%s %s: decoding the answer: %w", r.method, r.path, err)
 			}
 			return nil
+		}
+		if mayHaveTakenEffect(res.err) {
+			r.ambiguous = true
 		}
 		if !res.retryable || attempt >= maxAttempts {
 			return res.err
@@ -350,7 +359,7 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, payload
 	res = attemptResult{
 		err: &APIError{
 			StatusCode:   status,
-			Message:      im.redact(errorMessage(data)),
+			Message:      errorMessage(data, im.redact),
 			Method:       r.method,
 			Path:         r.path,
 			versionGated: r.versionGated,
@@ -360,6 +369,8 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, payload
 	case status == http.StatusTooManyRequests:
 		res.retryable = true
 		res.retryAfter, res.hasRetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		ae := res.err.(*APIError)
+		ae.retryAfter, ae.hasRetryAfter = res.retryAfter, res.hasRetryAfter
 	case status >= 500 && status != http.StatusNotImplemented:
 		res.retryable = true
 	}
@@ -378,11 +389,16 @@ func (c *Client) transportFailure(ctx, actx context.Context, r *request, err err
 		// url.Error repeats the whole request URL; the base URL is enough.
 		cause = ue.Err
 	}
+	timeout := false
+	var ne net.Error
 	if actx.Err() != nil {
 		cause = fmt.Errorf("no answer within %s: %w", c.impl.timeout, cause)
+		timeout = true
+	} else if errors.As(err, &ne) && ne.Timeout() {
+		timeout = true
 	}
 	return attemptResult{
-		err:       &ConnectionError{URL: c.impl.base, Err: cause},
+		err:       &ConnectionError{URL: c.impl.base, Err: cause, Timeout: timeout},
 		retryable: true,
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -21,6 +22,9 @@ type APIError struct {
 	// versionGated is set for an UpdateRole that carried a version and did
 	// not target a fixed role: the only reason left for a 400 is the version.
 	versionGated bool
+	// retryAfter is a 429's Retry-After, for callers that retry themselves.
+	retryAfter    time.Duration
+	hasRetryAfter bool
 }
 
 func (e *APIError) Error() string {
@@ -35,6 +39,9 @@ func (e *APIError) Error() string {
 type ConnectionError struct {
 	URL string // base URL, without credentials
 	Err error
+	// Timeout is set when the request was abandoned after the client's
+	// per-request timeout, or the network timed out.
+	Timeout bool
 }
 
 func (e *ConnectionError) Error() string {
@@ -71,11 +78,30 @@ func IsConnectionError(err error) bool {
 	return errors.As(err, &ce)
 }
 
+// IsTimeout reports that Grafana did not answer within the timeout.
+func IsTimeout(err error) bool {
+	var ce *ConnectionError
+	return errors.As(err, &ce) && ce.Timeout
+}
+
+// mayHaveTakenEffect reports a failure after which the server may have
+// carried out the request: a 5xx (Grafana or a proxy may fail after the
+// change was committed) or no answer at all. 501 is a refusal, and a 429 is
+// sent instead of doing the work.
+func mayHaveTakenEffect(err error) bool {
+	if IsConnectionError(err) {
+		return true
+	}
+	st := statusOf(err)
+	return st >= 500 && st != http.StatusNotImplemented
+}
+
 const maxMessageLen = 300
 
 // errorMessage extracts Grafana's {"message": …}; anything else (an HTML page
-// from a proxy, plain text) becomes a short single-line text.
-func errorMessage(body []byte) string {
+// from a proxy, plain text) becomes a short single-line text. Secrets are
+// scrubbed before the text is cut, so no cut leaves part of one behind.
+func errorMessage(body []byte, redact func(string) string) string {
 	var m struct {
 		Message string `json:"message"`
 		Error   string `json:"error"`
@@ -83,16 +109,16 @@ func errorMessage(body []byte) string {
 	if json.Unmarshal(body, &m) == nil {
 		switch {
 		case m.Message != "":
-			return truncate(m.Message)
+			return truncate(redact(m.Message))
 		case m.Error != "":
-			return truncate(m.Error)
+			return truncate(redact(m.Error))
 		}
 	}
 	text := string(body)
 	if strings.Contains(text, "<") {
 		text = stripTags(text)
 	}
-	return truncate(strings.Join(strings.Fields(text), " "))
+	return truncate(redact(strings.Join(strings.Fields(text), " ")))
 }
 
 func stripTags(s string) string {

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 const acPath = "/api/access-control"
@@ -73,18 +76,103 @@ func (c *Client) GetRole(ctx context.Context, uid string) (*Role, error) {
 	return &role, nil
 }
 
-// CreateRole is never retried: a lost answer to a create that did happen
-// would turn into a conflict, or a duplicate when the uid is generated.
-// Grafana answers 201 (200 in 8.x); both are success.
+// NewRoleUID returns a random role uid: 14 lowercase letters and digits,
+// starting with a letter, like the uids Grafana generates. Sending one with
+// a create is what lets CreateRole retry it safely.
+func NewRoleUID() string {
+	const letters, digits = "abcdefghijklmnopqrstuvwxyz", "0123456789"
+	b := make([]byte, 14)
+	b[0] = letters[rand.IntN(len(letters))]
+	for i := 1; i < len(b); i++ {
+		b[i] = (letters + digits)[rand.IntN(len(letters)+len(digits))]
+	}
+	return string(b)
+}
+
+// CreateRole creates a role. Grafana answers 201 (200 in 8.x); both are success.
+//
+// A create is not idempotent: repeated after a lost answer it would fail
+// with 409 (uid or name now taken) or, without a uid, make a second role.
+// So a create without a uid is never retried. One with a uid is retried
+// within the retry budget, and after a failure that may have reached
+// Grafana (a 5xx, no answer), or a 409 that follows one, the uid is looked
+// up: a role there that matches the request is the one this call made and
+// is returned. A 429 is retried as is: Grafana did not act on it. A 409 to a
+// create that never may have reached Grafana before is a real conflict.
 func (c *Client) CreateRole(ctx context.Context, req CreateRoleRequest) (*Role, error) {
 	if req.Permissions == nil {
 		req.Permissions = []Permission{}
 	}
-	var role Role
-	if err := c.do(ctx, &request{method: http.MethodPost, path: acPath + "/roles", body: req, out: &role}); err != nil {
-		return nil, err
+	post := func() (*Role, error) {
+		var role Role
+		if err := c.do(ctx, &request{method: http.MethodPost, path: acPath + "/roles", body: req, out: &role}); err != nil {
+			return nil, err
+		}
+		return &role, nil
 	}
-	return &role, nil
+	if req.UID == "" {
+		return post()
+	}
+	reached := false // an earlier attempt may have created the role
+	for attempt := 1; ; attempt++ {
+		role, err := post()
+		if err == nil {
+			return role, nil
+		}
+		switch {
+		case statusOf(err) == http.StatusTooManyRequests:
+		case mayHaveTakenEffect(err), IsConflict(err) && reached:
+			reached = true
+			if ctx.Err() != nil {
+				return nil, err
+			}
+			found, lerr := c.GetRole(ctx, req.UID)
+			switch {
+			case lerr == nil && roleMatches(found, req):
+				return found, nil
+			case lerr == nil:
+				return nil, fmt.Errorf("%w (a role with uid %q exists, but differs from the one requested)", err, req.UID)
+			case !IsNotFound(lerr):
+				return nil, fmt.Errorf("%w (looking up role %q to see whether it was created failed too: %v)", err, req.UID, lerr)
+			case IsConflict(err):
+				return nil, err // not our uid: the name is taken
+			}
+		default:
+			return nil, err
+		}
+		if attempt > c.impl.retries {
+			return nil, err
+		}
+		var ae *APIError
+		_ = errors.As(err, &ae)
+		wait := c.impl.backoff(attempt, 0, false)
+		if ae != nil && ae.hasRetryAfter {
+			wait = c.impl.backoff(attempt, ae.retryAfter, true)
+		}
+		if serr := sleep(ctx, wait); serr != nil {
+			return nil, fmt.Errorf("POST %s/roles: %w (while waiting to retry after: %w)", acPath, serr, err)
+		}
+	}
+}
+
+// roleMatches reports whether a stored role is what a create asked for.
+// The version is left out: Grafana 13 numbers versions itself.
+func roleMatches(r *Role, req CreateRoleRequest) bool {
+	return r.UID == req.UID && r.Name == req.Name && r.Global == req.Global && r.Hidden == req.Hidden &&
+		r.DisplayName == req.DisplayName && r.Description == req.Description && r.Group == req.Group &&
+		PermissionsEqual(r.Permissions, req.Permissions)
+}
+
+// sleep waits d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // UpdateRole replaces the role (permissions included). A 400 to an update
@@ -99,10 +187,21 @@ func (c *Client) UpdateRole(ctx context.Context, uid string, req UpdateRoleReque
 		req.Permissions = []Permission{}
 	}
 	var role Role
-	err := c.do(ctx, &request{
+	r := &request{
 		method: http.MethodPut, path: rolePath(uid), body: req, out: &role, idempotent: true,
 		versionGated: req.Version > 0 && !isFixedRole(uid, req.Name),
-	})
+	}
+	err := c.do(ctx, r)
+	if IsVersionOutdated(err) && r.ambiguous {
+		// The attempt whose answer was lost may have stored this very
+		// version, so the retry's "outdated" would be our own success.
+		if got, gerr := c.GetRole(ctx, uid); gerr == nil && got.Version >= req.Version && roleMatches(got, CreateRoleRequest{
+			UID: uid, Name: req.Name, DisplayName: req.DisplayName, Description: req.Description,
+			Group: req.Group, Global: req.Global, Hidden: req.Hidden, Permissions: req.Permissions,
+		}) {
+			return got, nil
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -145,10 +244,33 @@ func (c *Client) ListBuiltinRoleAssignments(ctx context.Context, includeHidden b
 }
 
 // Assignment adds are retried: the server answers 200 to an assignment that
-// already exists, so a repeat is harmless.
+// already exists, so a repeat is harmless. When the last attempt still fails
+// in a way that may have carried it out (5xx, no answer), or answers 409
+// (taken as "already assigned"), the assignments are read: holding the role
+// is success. Global grants are not reconciled, as the lists do not tell a
+// global grant from an org one.
+
+// addAssignment runs an add and, after an error it may not mean, asks has.
+func (c *Client) addAssignment(ctx context.Context, r *request, has func() (bool, error)) error {
+	err := c.do(ctx, r)
+	if err == nil || has == nil || ctx.Err() != nil || !(r.ambiguous || IsConflict(err)) {
+		return err
+	}
+	if ok, herr := has(); herr == nil && ok {
+		return nil
+	}
+	return err
+}
 
 func (c *Client) AddBuiltinRoleAssignment(ctx context.Context, builtinRole, roleUID string, global bool) error {
-	return c.do(ctx, &request{
+	var has func() (bool, error)
+	if !global {
+		has = func() (bool, error) {
+			m, err := c.ListBuiltinRoleAssignments(ctx, true)
+			return slices.ContainsFunc(m[builtinRole], func(r Role) bool { return r.UID == roleUID }), err
+		}
+	}
+	return c.addAssignment(ctx, &request{
 		method: http.MethodPost, path: acPath + "/builtin-roles",
 		body: struct {
 			RoleUID     string `json:"roleUid"`
@@ -156,7 +278,7 @@ func (c *Client) AddBuiltinRoleAssignment(ctx context.Context, builtinRole, role
 			Global      bool   `json:"global"`
 		}{roleUID, builtinRole, global},
 		idempotent: true,
-	})
+	}, has)
 }
 
 func (c *Client) RemoveBuiltinRoleAssignment(ctx context.Context, builtinRole, roleUID string, global bool) error {
@@ -180,13 +302,20 @@ func (c *Client) ListTeamRoles(ctx context.Context, teamID int64, includeHidden 
 }
 
 func (c *Client) AddTeamRole(ctx context.Context, teamID int64, roleUID string) error {
-	return c.do(ctx, &request{
+	return c.addAssignment(ctx, &request{
 		method: http.MethodPost, path: acPath + "/teams/" + id(teamID) + "/roles",
 		body: struct {
 			RoleUID string `json:"roleUid"`
 		}{roleUID},
 		idempotent: true,
+	}, func() (bool, error) {
+		roles, err := c.ListTeamRoles(ctx, teamID, true)
+		return hasRole(roles, roleUID), err
 	})
+}
+
+func hasRole(roles []Role, uid string) bool {
+	return slices.ContainsFunc(roles, func(r Role) bool { return r.UID == uid })
 }
 
 // SetTeamRoles replaces the team's whole set of roles.
@@ -224,14 +353,21 @@ func (c *Client) ListUserRoles(ctx context.Context, userID int64, includeHidden 
 }
 
 func (c *Client) AddUserRole(ctx context.Context, userID int64, roleUID string, global bool) error {
-	return c.do(ctx, &request{
+	var has func() (bool, error)
+	if !global {
+		has = func() (bool, error) {
+			roles, err := c.ListUserRoles(ctx, userID, true)
+			return hasRole(roles, roleUID), err
+		}
+	}
+	return c.addAssignment(ctx, &request{
 		method: http.MethodPost, path: acPath + "/users/" + id(userID) + "/roles",
 		body: struct {
 			RoleUID string `json:"roleUid"`
 			Global  bool   `json:"global"`
 		}{roleUID, global},
 		idempotent: true,
-	})
+	}, has)
 }
 
 // SetUserRoles replaces the user's whole set of roles (org or global).
