@@ -323,6 +323,9 @@ func connectionDiagnostic(u string, err error) diag.Diagnostic {
 		return diag.NewAttributeErrorDiagnostic(path.Root("auth"), "Grafana rejected the credentials",
 			fmt.Sprintf("Grafana at %s answered 401 Unauthorized. Check auth (or %s): user:password of an existing user, "+
 				"or a service-account token that has not expired. The server said: %s", u, envAuth, err))
+	case grafana.IsTimeout(err):
+		return diag.NewAttributeErrorDiagnostic(path.Root("timeout"), "Grafana did not answer in time",
+			fmt.Sprintf("No answer from Grafana at %s: %s. %s", u, connectionCause(err), timeoutHint))
 	case grafana.IsConnectionError(err):
 		attr, hint := connectionHint(u, err)
 		return diag.NewAttributeErrorDiagnostic(attr, "Cannot reach Grafana",
@@ -332,6 +335,9 @@ func connectionDiagnostic(u string, err error) diag.Diagnostic {
 			fmt.Sprintf("Grafana at %s could not be asked for its access-control API: %s", u, err))
 	}
 }
+
+// timeoutHint names what to check when Grafana is too slow to answer.
+const timeoutHint = "Check that Grafana (and any proxy in front of it) is up and not overloaded, or raise timeout (or " + envTimeout + ")."
 
 // connectionCause is what went wrong below HTTP, without the URL that the
 // client's error repeats.

@@ -299,7 +299,7 @@ func TestProviderConfig_EnvFallbacks(t *testing.T) {
 		setEnvVars(t, map[string]string{"GRAFANA_URL": slow.URL, "GRAFANA_AUTH": slow.Auth, "GRAFANA_TIMEOUT": "1", "GRAFANA_RETRIES": "0"})
 		start := time.Now()
 		out := runExpectingFailure(t, providerBlockHCL()+readsGrafanaHCL, true)
-		assertOneErrorDiagnostic(t, out, "Cannot reach Grafana", slow.URL, "no answer within 1s")
+		assertOneErrorDiagnostic(t, out, "Grafana did not answer in time", slow.URL, "no answer within 1s", "raise timeout (or GRAFANA_TIMEOUT)")
 		// Terraform itself takes a second or two; the default timeout (30s) would take far longer.
 		if took := time.Since(start); took > 10*time.Second {
 			t.Errorf("GRAFANA_TIMEOUT=1: the plan took %s against a server that never answers in time", took)

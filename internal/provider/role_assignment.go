@@ -167,6 +167,8 @@ func assignmentAPIError(diags *diag.Diagnostics, action string, err error) {
 			"can only be assigned in its own organization."
 	case grafana.IsBadRequest(err):
 		detail += "\nGrafana refused the request; check the built-in role name and that the role is neither basic nor managed."
+	case grafana.IsTimeout(err):
+		detail += "\n" + timeoutHint
 	}
 	diags.AddError("Cannot "+action, detail)
 }
