@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -121,7 +123,12 @@ func errorMessage(body []byte, redact func(string) string) string {
 	return truncate(redact(strings.Join(strings.Fields(text), " ")))
 }
 
+// htmlNoise is what a page holds that is no text: style sheets, scripts
+// and comments (a proxy's error page can be mostly CSS).
+var htmlNoise = regexp.MustCompile(`(?is)<(?:script|style)\b.*?</(?:script|style)\s*>|<!--.*?-->`)
+
 func stripTags(s string) string {
+	s = htmlNoise.ReplaceAllString(s, " ")
 	var b strings.Builder
 	inTag := false
 	for _, r := range s {
@@ -135,7 +142,7 @@ func stripTags(s string) string {
 			b.WriteRune(r)
 		}
 	}
-	return b.String()
+	return html.UnescapeString(b.String()) // &nbsp; and the like
 }
 
 func truncate(s string) string {
