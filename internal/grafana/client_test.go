@@ -255,7 +255,8 @@ func TestRequestShapes(t *testing.T) {
 		case strings.HasSuffix(r.URL.Path, "/permissions") || strings.HasSuffix(r.URL.Path, "/roles") && r.Method == http.MethodGet:
 			jsonAnswer(w, 200, `[]`)
 		default:
-			jsonAnswer(w, 200, `{"message":"ok"}`)
+			// A uid for GetRole, which refuses an answer without one.
+			jsonAnswer(w, 200, `{"message":"ok","uid":"u1"}`)
 		}
 	})
 	c := newTestClient(t, f.URL, nil)

@@ -256,3 +256,15 @@ func TestProxyErrorPageMessage(t *testing.T) {
 		t.Errorf("message = %q, want the page's text (which proxy answered)", ae.Message)
 	}
 }
+
+// A 200 that holds no role is an error, not an empty role: callers would
+// take it for a role without name or permissions.
+func TestGetRoleWithoutRole(t *testing.T) {
+	for _, body := range []string{`null`, `{}`, `{"uid":null,"name":"custom:x"}`, `{"surprise":1}`} {
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) { jsonAnswer(w, 200, body) })
+		role, err := newTestClient(t, f.URL, nil).GetRole(context.Background(), "r1")
+		if err == nil || !strings.Contains(err.Error(), "GET /api/access-control/roles/r1: the answer holds no role") {
+			t.Errorf("%s: role %+v, error %v", body, role, err)
+		}
+	}
+}

@@ -73,6 +73,10 @@ func (c *Client) GetRole(ctx context.Context, uid string) (*Role, error) {
 	if err := c.do(ctx, &request{method: http.MethodGet, path: rolePath(uid), out: &role, idempotent: true}); err != nil {
 		return nil, err
 	}
+	if role.UID == "" {
+		// null or {} would pass for a role without name or permissions.
+		return nil, fmt.Errorf("GET %s: the answer holds no role", rolePath(uid))
+	}
 	return &role, nil
 }
 
