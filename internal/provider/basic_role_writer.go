@@ -181,9 +181,10 @@ const rolePermissionsFetchers = 4
 
 // rolesPermissions returns the permissions of every role the client lists
 // (hidden ones included) that keep selects, by uid. Roles deleted while
-// reading are left out.
-func rolesPermissions(ctx context.Context, client *grafana.Client, keep func(grafana.Role) bool) (map[string][]grafana.Permission, error) {
-	roles, err := client.ListRoles(ctx, grafana.ListRolesOptions{IncludeHidden: true})
+// reading are left out. The list and the reads go through reads, so the
+// assignments of one operation read each role once, not once each.
+func rolesPermissions(ctx context.Context, reads *readCache, client *grafana.Client, keep func(grafana.Role) bool) (map[string][]grafana.Permission, error) {
+	roles, err := reads.roleList(ctx, client)
 	if err != nil {
 		return nil, fmt.Errorf("listing roles: %w", err)
 	}
@@ -215,7 +216,7 @@ func rolesPermissions(ctx context.Context, client *grafana.Client, keep func(gra
 		slots <- struct{}{}
 		go func() {
 			defer func() { <-slots; wg.Done() }()
-			full, err := client.GetRole(ctx, r.UID)
+			full, err := reads.role(ctx, client, r.UID)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {

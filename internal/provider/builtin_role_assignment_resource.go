@@ -206,7 +206,7 @@ func (r *builtinRoleAssignmentResource) planGrant(ctx context.Context, plan buil
 		diags.Append(d...)
 		prior = p
 	}
-	granted, err := grantFor(ctx, orgClient(r.data, orgID), role, basic.Permissions, prior)
+	granted, err := grantFor(ctx, r.data, orgClient(r.data, orgID), role, basic.Permissions, prior)
 	if err != nil {
 		diags.AddError("Cannot plan the built-in role assignment", err.Error())
 		return unknown
@@ -219,20 +219,20 @@ func (r *builtinRoleAssignmentResource) planGrant(ctx context.Context, plan buil
 // because another custom role granted to it carries them. Looking for those
 // costs a read of every custom role, so it is done only when the role has
 // permissions on the basic role that the assignment does not own yet.
-func grantFor(ctx context.Context, client *grafana.Client, role *grafana.Role, basic, prior []grafana.Permission) ([]grafana.Permission, error) {
+func grantFor(ctx context.Context, data *providerData, client *grafana.Client, role *grafana.Role, basic, prior []grafana.Permission) ([]grafana.Permission, error) {
 	granted := plannedGrant(role.Permissions, basic, prior)
 	unowned := grafana.PermissionsMinus(permissionsIntersect(role.Permissions, basic), granted)
 	if len(unowned) == 0 {
 		return granted, nil
 	}
-	custom, err := rolesPermissions(ctx, client, func(o grafana.Role) bool { return o.UID != role.UID && roleKind(o.Name) == roleKindCustom })
+	custom, err := rolesPermissions(ctx, &data.reads, client, func(o grafana.Role) bool { return o.UID != role.UID && roleKind(o.Name) == roleKindCustom })
 	if err != nil {
 		return nil, err
 	}
 	if len(permissionsIntersect(unowned, heldByContainedRoles(basic, custom))) == 0 {
 		return granted, nil // skip reading the fixed roles
 	}
-	fixed, err := rolesPermissions(ctx, client, func(o grafana.Role) bool { return roleKind(o.Name) == roleKindFixed })
+	fixed, err := rolesPermissions(ctx, &data.reads, client, func(o grafana.Role) bool { return roleKind(o.Name) == roleKindFixed })
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +242,7 @@ func grantFor(ctx context.Context, client *grafana.Client, role *grafana.Role, b
 // readBasicRole reads the basic role of a built-in role, explaining a missing one.
 func (r *builtinRoleAssignmentResource) readBasicRole(ctx context.Context, client *grafana.Client, builtin string, diags *diag.Diagnostics) (*grafana.Role, bool) {
 	uid := basicRoleUID(builtin)
-	basic, err := client.GetRole(ctx, uid)
+	basic, err := r.data.reads.role(ctx, client, uid)
 	if grafana.IsNotFound(err) {
 		diags.AddAttributeError(path.Root("builtin_role"), "Basic role not found",
 			fmt.Sprintf("This Grafana has no basic role %q for the built-in role %q (basic_none exists from Grafana 10). Use another built-in role.", uid, builtin))
@@ -279,7 +279,9 @@ func (r *builtinRoleAssignmentResource) Create(ctx context.Context, req resource
 	client := orgClient(r.data, m.OrgID.ValueInt64())
 	builtin, uid := m.BuiltinRole.ValueString(), m.RoleUID.ValueString()
 	if gen == grafana.Generation1 {
-		if err := client.AddBuiltinRoleAssignment(ctx, builtin, uid, m.Global.ValueBool()); err != nil {
+		err := client.AddBuiltinRoleAssignment(ctx, builtin, uid, m.Global.ValueBool())
+		r.data.reads.forgetBuiltinAssignments()
+		if err != nil {
 			assignmentAPIError(&resp.Diagnostics, fmt.Sprintf("grant role %q to built-in role %q", uid, builtin), err)
 			return
 		}
@@ -305,7 +307,7 @@ func (r *builtinRoleAssignmentResource) Create(ctx context.Context, req resource
 // another writer changed the basic role between plan and apply.
 func (r *builtinRoleAssignmentResource) syncGrant(ctx context.Context, client *grafana.Client, m builtinRoleAssignmentModel, prior []grafana.Permission, planned types.Set, diags *diag.Diagnostics) (types.Set, bool) {
 	uid := m.RoleUID.ValueString()
-	role, err := client.GetRole(ctx, uid)
+	role, err := r.data.reads.role(ctx, client, uid)
 	if grafana.IsNotFound(err) {
 		diags.AddAttributeError(path.Root("role_uid"), "Role not found",
 			fmt.Sprintf("No role with uid %q in organization %d, nor a global one. Create the role first, or remove this assignment.", uid, m.OrgID.ValueInt64()))
@@ -324,13 +326,13 @@ func (r *builtinRoleAssignmentResource) syncGrant(ctx context.Context, client *g
 	}
 
 	var granted, added []grafana.Permission
-	_, err = editBasicRole(ctx, client, basicRoleUID(m.BuiltinRole.ValueString()), func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
+	_, err = r.data.editBasicRole(ctx, client, basicRoleUID(m.BuiltinRole.ValueString()), func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
 		added = grafana.PermissionsMinus(role.Permissions, current)
 		if plannedKnown {
 			granted = want
 		} else {
 			var err error
-			if granted, err = grantFor(ctx, client, role, current, prior); err != nil {
+			if granted, err = grantFor(ctx, r.data, client, role, current, prior); err != nil {
 				return nil, err
 			}
 		}
@@ -339,7 +341,7 @@ func (r *builtinRoleAssignmentResource) syncGrant(ctx context.Context, client *g
 		if len(drop) == 0 {
 			return next, nil
 		}
-		others, err := rolesPermissions(ctx, client, func(o grafana.Role) bool { return o.UID != uid && roleKind(o.Name) == roleKindCustom })
+		others, err := rolesPermissions(ctx, &r.data.reads, client, func(o grafana.Role) bool { return o.UID != uid && roleKind(o.Name) == roleKindCustom })
 		if err != nil {
 			return nil, err
 		}
@@ -367,7 +369,7 @@ func (r *builtinRoleAssignmentResource) read(ctx context.Context, gen grafana.Ge
 	builtin, uid := m.BuiltinRole.ValueString(), m.RoleUID.ValueString()
 	m.ID = types.StringValue(assignmentID(m.Global.ValueBool(), m.OrgID.ValueInt64(), builtin, uid))
 	if gen == grafana.Generation1 {
-		byBuiltin, err := client.ListBuiltinRoleAssignments(ctx, true)
+		byBuiltin, err := r.data.reads.builtinAssignments(ctx, client)
 		if err != nil {
 			assignmentAPIError(diags, "list built-in role assignments", err)
 			return false
@@ -376,7 +378,7 @@ func (r *builtinRoleAssignmentResource) read(ctx context.Context, gen grafana.Ge
 		return slices.ContainsFunc(byBuiltin[builtin], func(role grafana.Role) bool { return role.UID == uid })
 	}
 
-	role, err := client.GetRole(ctx, uid)
+	role, err := r.data.reads.role(ctx, client, uid)
 	switch {
 	case grafana.IsNotFound(err):
 		// Keep the state: the basic role still holds what was granted, and
@@ -399,7 +401,7 @@ func (r *builtinRoleAssignmentResource) read(ctx context.Context, gen grafana.Ge
 		if role == nil {
 			return false
 		}
-		fixed, err := rolesPermissions(ctx, client, func(o grafana.Role) bool { return roleKind(o.Name) == roleKindFixed })
+		fixed, err := rolesPermissions(ctx, &r.data.reads, client, func(o grafana.Role) bool { return roleKind(o.Name) == roleKindFixed })
 		if err != nil {
 			assignmentAPIError(diags, "read fixed roles", err)
 			return false
@@ -484,6 +486,7 @@ func (r *builtinRoleAssignmentResource) Delete(ctx context.Context, req resource
 	builtin, uid := state.BuiltinRole.ValueString(), state.RoleUID.ValueString()
 	if gen == grafana.Generation1 {
 		err := client.RemoveBuiltinRoleAssignment(ctx, builtin, uid, state.Global.ValueBool())
+		r.data.reads.forgetBuiltinAssignments()
 		if err != nil && !grafana.IsNotFound(err) {
 			assignmentAPIError(&resp.Diagnostics, fmt.Sprintf("remove role %q from built-in role %q", uid, builtin), err)
 		}
@@ -494,11 +497,11 @@ func (r *builtinRoleAssignmentResource) Delete(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() || len(granted) == 0 {
 		return
 	}
-	_, err := editBasicRole(ctx, client, basicRoleUID(builtin), func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
+	_, err := r.data.editBasicRole(ctx, client, basicRoleUID(builtin), func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
 		if len(permissionsIntersect(granted, current)) == 0 {
 			return current, nil
 		}
-		others, err := rolesPermissions(ctx, client, func(o grafana.Role) bool { return o.UID != uid && roleKind(o.Name) == roleKindCustom })
+		others, err := rolesPermissions(ctx, &r.data.reads, client, func(o grafana.Role) bool { return o.UID != uid && roleKind(o.Name) == roleKindCustom })
 		if err != nil {
 			return nil, err
 		}

@@ -245,6 +245,10 @@ func (r *customRoleResource) ModifyPlan(ctx context.Context, req resource.Modify
 		}
 	}
 	changed := create || plan.contentChanged(ctx, *state)
+	if state == nil && r.data != nil && !plan.UID.IsUnknown() && !plan.UID.IsNull() {
+		// Assignments of this role planned after it need not ask for it.
+		r.data.reads.planRoleCreate(plan.UID.ValueString())
+	}
 
 	r.planVersion(ctx, &plan, config, state, create, changed, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -283,7 +287,7 @@ func (r *customRoleResource) planVersion(ctx context.Context, plan *customRoleMo
 			}
 			return
 		}
-		major, err := grafanaMajor(ctx, r.data.client)
+		major, err := grafanaMajor(ctx, &r.data.reads, r.data.client)
 		if err != nil {
 			diags.AddError("Cannot read Grafana's version",
 				"The version of a role depends on Grafana's version, read from /api/health: "+err.Error())
@@ -291,7 +295,7 @@ func (r *customRoleResource) planVersion(ctx context.Context, plan *customRoleMo
 		}
 		in.Grafana13 = grafanaNumbersVersions(major)
 		if !create {
-			role, err := r.clientFor(state.OrgID).GetRole(ctx, state.UID.ValueString())
+			role, err := r.data.reads.role(ctx, r.clientFor(state.OrgID), state.UID.ValueString())
 			switch {
 			case err == nil:
 				in.ServerKnown, in.Server = true, role.Version
@@ -322,13 +326,7 @@ func (r *customRoleResource) checkDelegation(ctx context.Context, plan customRol
 	if d.HasError() || len(wanted) == 0 {
 		return
 	}
-	var held []grafana.Permission
-	var err error
-	if org := plan.OrgID.ValueInt64(); org > 0 && org != r.data.orgID {
-		held, err = r.data.client.WithOrg(org).GetCurrentUserPermissions(ctx)
-	} else {
-		held, err = r.data.callerPermissions(ctx)
-	}
+	held, err := r.data.callerPermissionsIn(ctx, plan.OrgID.ValueInt64())
 	if err != nil {
 		diags.AddWarning("Delegation not checked",
 			"Could not read the permissions of the provider's credentials, so the plan does not check that they hold the role's permissions: "+err.Error())
@@ -426,6 +424,10 @@ func (r *customRoleResource) Create(ctx context.Context, req resource.CreateRequ
 		Hidden:      plan.Hidden.ValueBool(),
 		Permissions: nonNilPermissions(perms),
 	})
+	r.data.reads.forgetRole(plan.UID.ValueString()) // even on error: a lost answer may hide a create
+	if role != nil {
+		r.data.reads.forgetRole(role.UID)
+	}
 	if err != nil {
 		roleAPIError(&resp.Diagnostics, "create", plan.Name.ValueString(), err)
 		return
@@ -435,7 +437,7 @@ func (r *customRoleResource) Create(ctx context.Context, req resource.CreateRequ
 	r.setFromRole(ctx, &plan, role)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 
-	fresh, err := client.GetRole(ctx, role.UID)
+	fresh, err := r.data.reads.role(ctx, client, role.UID)
 	if err != nil {
 		roleAPIError(&resp.Diagnostics, "read back", plan.Name.ValueString(), err)
 		return
@@ -450,7 +452,7 @@ func (r *customRoleResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	role, err := r.clientFor(state.OrgID).GetRole(ctx, state.UID.ValueString())
+	role, err := r.data.reads.role(ctx, r.clientFor(state.OrgID), state.UID.ValueString())
 	if grafana.IsNotFound(err) {
 		tflog.Warn(ctx, "role no longer exists; removing it from state", map[string]any{"uid": state.UID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -488,12 +490,13 @@ func (r *customRoleResource) Update(ctx context.Context, req resource.UpdateRequ
 			Hidden:      plan.Hidden.ValueBool(),
 			Permissions: nonNilPermissions(perms),
 		})
+		r.data.reads.forgetRole(uid)
 		if err != nil {
 			roleAPIError(&resp.Diagnostics, "update", plan.Name.ValueString(), err)
 			return
 		}
 	}
-	fresh, err := client.GetRole(ctx, uid)
+	fresh, err := r.data.reads.role(ctx, client, uid)
 	if err != nil {
 		roleAPIError(&resp.Diagnostics, "read back", plan.Name.ValueString(), err)
 		return
@@ -514,7 +517,7 @@ func (r *customRoleResource) Delete(ctx context.Context, req resource.DeleteRequ
 	force := state.ForceDelete.ValueBool()
 
 	if !force {
-		where, err := roleAssignedTo(ctx, client, uid)
+		where, err := roleAssignedTo(ctx, &r.data.reads, client, uid)
 		if err != nil {
 			roleAPIError(&resp.Diagnostics, "list the assignments of", name, err)
 			return
@@ -529,6 +532,12 @@ func (r *customRoleResource) Delete(ctx context.Context, req resource.DeleteRequ
 		}
 	}
 	err := client.DeleteRole(ctx, uid, grafana.DeleteRoleOptions{Force: force, Global: state.Global.ValueBool()})
+	r.data.reads.forgetRole(uid)
+	if force {
+		// A forced delete also removes the role's assignments; an unforced
+		// one succeeds only for a role without any.
+		r.data.reads.forgetAssignments()
+	}
 	switch {
 	case err == nil, grafana.IsNotFound(err):
 		return
@@ -547,14 +556,14 @@ func (r *customRoleResource) Delete(ctx context.Context, req resource.DeleteRequ
 // accounts; generation 1 lists built-in role grants (team and user grants
 // are caught by Grafana's own refusal, see Delete). Lists the caller may not
 // read count as empty.
-func roleAssignedTo(ctx context.Context, client *grafana.Client, uid string) ([]string, error) {
+func roleAssignedTo(ctx context.Context, reads *readCache, client *grafana.Client, uid string) ([]string, error) {
 	gen, err := client.Generation(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var where []string
 	if gen == grafana.Generation1 {
-		byBuiltin, err := client.ListBuiltinRoleAssignments(ctx, true)
+		byBuiltin, err := reads.builtinAssignments(ctx, client)
 		if grafana.IsForbidden(err) || grafana.IsNotFound(err) {
 			return nil, nil
 		}

@@ -153,7 +153,7 @@ func (r *defaultAssignmentResource) readGrant(ctx context.Context, builtin, fixe
 // kept returns the permissions of the fixed role that a removal keeps:
 // those another fixed role that basic holds in full also carries.
 func (r *defaultAssignmentResource) kept(ctx context.Context, fixedUID string, basic []grafana.Permission) ([]grafana.Permission, error) {
-	others, err := rolesPermissions(ctx, r.data.client, func(o grafana.Role) bool {
+	others, err := rolesPermissions(ctx, &r.data.reads, r.data.client, func(o grafana.Role) bool {
 		return o.UID != fixedUID && roleKind(o.Name) == roleKindFixed
 	})
 	if err != nil {
@@ -273,13 +273,14 @@ func (r *defaultAssignmentResource) apply(ctx context.Context, builtin, fixedNam
 	client := r.data.client
 	fixed := grafana.NormalizePermissions(g.fixed.Permissions)
 	if g.gen == grafana.Generation1 {
+		defer r.data.reads.forgetBuiltinAssignments()
 		if assigned {
 			return fixed, client.AddBuiltinRoleAssignment(ctx, builtin, g.fixed.UID, true)
 		}
 		return fixed, removeDefaultGrantGen1(ctx, client, builtin, g.fixed.UID)
 	}
 	var affected []grafana.Permission
-	_, err = editBasicRole(ctx, client, basicRoleUID(builtin), func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
+	_, err = r.data.editBasicRole(ctx, client, basicRoleUID(builtin), func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
 		if assigned {
 			affected = fixed
 			return permissionsUnion(current, fixed), nil

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"sync"
 
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
@@ -12,16 +11,24 @@ type providerData struct {
 	client *grafana.Client
 	orgID  int64 // the provider's org (org_id, default 1)
 
-	permsOnce sync.Once
-	perms     []grafana.Permission
-	permsErr  error
+	// reads are shared by the resources of this operation (read_cache.go).
+	reads readCache
 }
 
 // callerPermissions are the effective permissions of the provider's
 // credentials, fetched once per Terraform run for plan-time delegation checks.
 func (p *providerData) callerPermissions(ctx context.Context) ([]grafana.Permission, error) {
-	p.permsOnce.Do(func() {
-		p.perms, p.permsErr = p.client.GetCurrentUserPermissions(ctx)
-	})
-	return p.perms, p.permsErr
+	return p.reads.permissions(ctx, p.client)
+}
+
+// callerPermissionsIn is callerPermissions in another organization (once per org).
+func (p *providerData) callerPermissionsIn(ctx context.Context, orgID int64) ([]grafana.Permission, error) {
+	return p.reads.permissions(ctx, orgClient(p, orgID))
+}
+
+// editBasicRole is editBasicRole followed by forgetting the basic role's
+// cached reads, whatever the outcome: a failed write may have happened.
+func (p *providerData) editBasicRole(ctx context.Context, client *grafana.Client, uid string, edit basicRoleEdit) (*grafana.Role, error) {
+	defer p.reads.forgetBasicRole(uid)
+	return editBasicRole(ctx, client, uid, edit)
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -86,11 +87,14 @@ func checkAssignableRole(ctx context.Context, data *providerData, uid string, or
 			fmt.Sprintf("%q is a basic role. Grafana does not assign basic roles to a %s; give the %s a fixed or custom role instead.", uid, target.Kind, target.Kind))
 		return nil
 	}
-	role, err := orgClient(data, orgID).GetRole(ctx, uid)
+	role, err := data.reads.assignableRole(ctx, orgClient(data, orgID), uid)
+	if errors.Is(err, errRolePlanned) {
+		return nil
+	}
 	if grafana.IsNotFound(err) {
 		if orgID > 0 && orgID != data.orgID {
 			// Not visible in the target org: it may belong to the provider's.
-			if own, err := data.client.GetRole(ctx, uid); err == nil && !own.Global {
+			if own, err := data.reads.role(ctx, data.client, uid); err == nil && !own.Global {
 				diags.AddAttributeError(uidPath, "Role belongs to another organization",
 					fmt.Sprintf("Role %q (uid %s) belongs to organization %d and is not global, so it can only be assigned there. "+
 						"Set org_id = %d, or use a global role.", own.Name, uid, data.orgID, data.orgID))
@@ -133,13 +137,7 @@ func checkDelegable(ctx context.Context, data *providerData, orgID int64, role *
 	if len(role.Permissions) == 0 {
 		return
 	}
-	var held []grafana.Permission
-	var err error
-	if orgID > 0 && orgID != data.orgID {
-		held, err = data.client.WithOrg(orgID).GetCurrentUserPermissions(ctx)
-	} else {
-		held, err = data.callerPermissions(ctx)
-	}
+	held, err := data.callerPermissionsIn(ctx, orgID)
 	if err != nil {
 		diags.AddWarning("Delegation not checked",
 			"Could not read the permissions of the provider's credentials, so the plan does not check that they hold the role's permissions: "+err.Error())

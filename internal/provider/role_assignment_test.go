@@ -69,8 +69,8 @@ func TestWarnSelfLockOut(t *testing.T) {
 		{Action: "users.roles:add", Scope: "permissions:type:delegate"},
 		{Action: "reports:read", Scope: "reports:*"},
 	}
-	data := &providerData{}
-	data.permsOnce.Do(func() { data.perms = held })
+	data := &providerData{client: unreachableClient(t), orgID: 1}
+	data.reads.seed(cacheKey{kind: cachePermissions, org: 1}, held)
 	r := &defaultAssignmentResource{data: data}
 
 	tests := []struct {

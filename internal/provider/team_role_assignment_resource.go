@@ -119,7 +119,7 @@ func (r *teamRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 	orgID, teamID, uid := plan.OrgID.ValueInt64(), plan.TeamID.ValueInt64(), plan.RoleUID.ValueString()
 	plan.ID = types.StringValue(assignmentID(false, orgID, strconv.FormatInt(teamID, 10), uid))
 
-	_, err := orgClient(r.data, orgID).GetTeam(ctx, teamID)
+	_, err := r.data.reads.team(ctx, orgClient(r.data, orgID), teamID)
 	switch {
 	case grafana.IsNotFound(err):
 		resp.Diagnostics.AddAttributeError(path.Root("team_id"), "Team not found",
@@ -137,9 +137,9 @@ func (r *teamRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 }
 
 // teamHasRole reports whether the team holds the role; found is false for a
-// team that no longer exists.
-func teamHasRole(ctx context.Context, client *grafana.Client, teamID int64, uid string) (bool, error) {
-	roles, err := client.ListTeamRoles(ctx, teamID, true)
+// team that no longer exists. One list per team serves all its assignments.
+func teamHasRole(ctx context.Context, data *providerData, client *grafana.Client, teamID int64, uid string) (bool, error) {
+	roles, err := data.reads.teamRoles(ctx, client, teamID)
 	if grafana.IsNotFound(err) {
 		return false, nil
 	}
@@ -158,14 +158,16 @@ func (r *teamRoleAssignmentResource) Create(ctx context.Context, req resource.Cr
 	orgID, teamID, uid := plan.OrgID.ValueInt64(), plan.TeamID.ValueInt64(), plan.RoleUID.ValueString()
 	client := orgClient(r.data, orgID)
 	what := fmt.Sprintf("assign role %q to team %d", uid, teamID)
-	if err := client.AddTeamRole(ctx, teamID, uid); err != nil {
+	err := client.AddTeamRole(ctx, teamID, uid)
+	r.data.reads.forgetTeamRoles(client.OrgID(), teamID)
+	if err != nil {
 		assignmentAPIError(&resp.Diagnostics, what, err)
 		return
 	}
 	plan.ID = types.StringValue(assignmentID(false, orgID, strconv.FormatInt(teamID, 10), uid))
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 
-	found, err := teamHasRole(ctx, client, teamID, uid)
+	found, err := teamHasRole(ctx, r.data, client, teamID, uid)
 	switch {
 	case err != nil:
 		assignmentAPIError(&resp.Diagnostics, "read back the roles of team "+strconv.FormatInt(teamID, 10), err)
@@ -182,7 +184,7 @@ func (r *teamRoleAssignmentResource) Read(ctx context.Context, req resource.Read
 		return
 	}
 	orgID, teamID, uid := state.OrgID.ValueInt64(), state.TeamID.ValueInt64(), state.RoleUID.ValueString()
-	found, err := teamHasRole(ctx, orgClient(r.data, orgID), teamID, uid)
+	found, err := teamHasRole(ctx, r.data, orgClient(r.data, orgID), teamID, uid)
 	if err != nil {
 		assignmentAPIError(&resp.Diagnostics, "read the roles of team "+strconv.FormatInt(teamID, 10), err)
 		return
@@ -210,7 +212,9 @@ func (r *teamRoleAssignmentResource) Delete(ctx context.Context, req resource.De
 		return
 	}
 	teamID, uid := state.TeamID.ValueInt64(), state.RoleUID.ValueString()
-	err := orgClient(r.data, state.OrgID.ValueInt64()).RemoveTeamRole(ctx, teamID, uid)
+	client := orgClient(r.data, state.OrgID.ValueInt64())
+	err := client.RemoveTeamRole(ctx, teamID, uid)
+	r.data.reads.forgetTeamRoles(client.OrgID(), teamID)
 	if err != nil && !grafana.IsNotFound(err) {
 		assignmentAPIError(&resp.Diagnostics, fmt.Sprintf("remove role %q from team %d", uid, teamID), err)
 	}

@@ -149,9 +149,9 @@ func (r *userRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 }
 
 // userHasRole reports whether the user holds the role; false for a user that
-// no longer exists.
-func userHasRole(ctx context.Context, client *grafana.Client, userID int64, uid string) (bool, error) {
-	roles, err := client.ListUserRoles(ctx, userID, true)
+// no longer exists. One list per user serves all its assignments.
+func userHasRole(ctx context.Context, data *providerData, client *grafana.Client, userID int64, uid string) (bool, error) {
+	roles, err := data.reads.userRoles(ctx, client, userID)
 	if grafana.IsNotFound(err) {
 		return false, nil
 	}
@@ -170,14 +170,16 @@ func (r *userRoleAssignmentResource) Create(ctx context.Context, req resource.Cr
 	userID, uid := plan.UserID.ValueInt64(), plan.RoleUID.ValueString()
 	client := orgClient(r.data, plan.OrgID.ValueInt64())
 	what := fmt.Sprintf("assign role %q to user %d", uid, userID)
-	if err := client.AddUserRole(ctx, userID, uid, plan.Global.ValueBool()); err != nil {
+	err := client.AddUserRole(ctx, userID, uid, plan.Global.ValueBool())
+	r.data.reads.forgetUserRoles(userID)
+	if err != nil {
 		assignmentAPIError(&resp.Diagnostics, what, err)
 		return
 	}
 	plan.ID = types.StringValue(plan.importID())
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 
-	found, err := userHasRole(ctx, client, userID, uid)
+	found, err := userHasRole(ctx, r.data, client, userID, uid)
 	switch {
 	case err != nil:
 		assignmentAPIError(&resp.Diagnostics, "read back the roles of user "+strconv.FormatInt(userID, 10), err)
@@ -194,7 +196,7 @@ func (r *userRoleAssignmentResource) Read(ctx context.Context, req resource.Read
 		return
 	}
 	userID := state.UserID.ValueInt64()
-	found, err := userHasRole(ctx, orgClient(r.data, state.OrgID.ValueInt64()), userID, state.RoleUID.ValueString())
+	found, err := userHasRole(ctx, r.data, orgClient(r.data, state.OrgID.ValueInt64()), userID, state.RoleUID.ValueString())
 	if err != nil {
 		assignmentAPIError(&resp.Diagnostics, "read the roles of user "+strconv.FormatInt(userID, 10), err)
 		return
@@ -223,6 +225,7 @@ func (r *userRoleAssignmentResource) Delete(ctx context.Context, req resource.De
 	}
 	userID, uid := state.UserID.ValueInt64(), state.RoleUID.ValueString()
 	err := orgClient(r.data, state.OrgID.ValueInt64()).RemoveUserRole(ctx, userID, uid, state.Global.ValueBool())
+	r.data.reads.forgetUserRoles(userID)
 	if err != nil && !grafana.IsNotFound(err) {
 		assignmentAPIError(&resp.Diagnostics, fmt.Sprintf("remove role %q from user %d", uid, userID), err)
 	}

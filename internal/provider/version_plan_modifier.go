@@ -122,8 +122,8 @@ func planVersion(in versionPlanInput) (int64, *versionProblem) {
 }
 
 // grafanaMajor returns the major version Grafana reports on /api/health.
-func grafanaMajor(ctx context.Context, client *grafana.Client) (int, error) {
-	h, err := client.Health(ctx)
+func grafanaMajor(ctx context.Context, reads *readCache, client *grafana.Client) (int, error) {
+	h, err := reads.health(ctx, client)
 	if err != nil {
 		return 0, err
 	}
