@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -376,6 +377,19 @@ func resourceBadInputCases(t *testing.T, env *acctest.Env, fx badInputFixtures) 
 			importAddr: "grafanarbac_default_assignment.bad", importID: "Viewer", expect: diagPattern(`Invalid import ID`)},
 	}
 
+	// The provisioning function: a broken file fails the plan, naming the entry.
+	fn := func(yaml string) string {
+		return env.ProviderConfig() + "output \"bad\" {\n  value = provider::grafanarbac::provisioning(" + hclQuote(yaml) + ")\n}\n"
+	}
+	cases = append(cases,
+		badInputCase{name: "provisioning unknown key", config: fn("apiVersion: 1\nrole: []\n"), expect: diagPattern(`file \(line 2\): unknown key "role"`)},
+		badInputCase{name: "provisioning permission without action", config: fn("roles:\n  - name: custom:a\n    permissions:\n      - scope: users:*\n"),
+			expect: diagPattern(`roles\[0\] "custom:a", permissions\[0\] \(line 4\): action is required`)},
+		badInputCase{name: "provisioning fixed role deleted", config: fn("deleteRoles:\n  - name: fixed:a:b\n"), expect: diagPattern(`deleteRoles\[0\] "fixed:a:b".*cannot be deleted`)},
+		badInputCase{name: "provisioning built-in role name", config: fn("roles:\n  - name: custom:a\n    builtInRoles:\n      - name: editor\n"), expect: diagPattern(`did you mean "Editor"\?`)},
+		badInputCase{name: "provisioning not YAML", config: fn("roles: [\n"), expect: diagPattern(`not valid YAML`)},
+	)
+
 	// Cases that depend on the API generation.
 	if gen == grafana.Generation2 {
 		cases = append(cases,
@@ -409,7 +423,118 @@ func TestBadInput(t *testing.T) {
 	if n := len(cases) + len(providerBadInputCases(t, env)); n < 40 {
 		t.Fatalf("the bad-input table has %d cases (with the provider's, in TestProviderConfig_BadValues); issue 8 asks for at least 40", n)
 	}
-	runBadInputCases(t, env, fx.targets(env), cases)
+	var batched, single []badInputCase
+	for _, c := range cases {
+		if _, ok := batchBlock(env, c); ok {
+			batched = append(batched, c)
+		} else {
+			single = append(single, c)
+		}
+	}
+	t.Run("plan-time cases", func(t *testing.T) { runBadInputBatch(t, env, fx.targets(env), batched) })
+	runBadInputCases(t, env, fx.targets(env), single)
+}
+
+// batchBlock is a case's configuration without the provider block, for a
+// batch: plan-time cases (imports included) of one resource, data source or
+// output labelled "bad"; apply-time cases run alone.
+func batchBlock(env *acctest.Env, c badInputCase) (string, bool) {
+	body, ok := strings.CutPrefix(c.config, env.ProviderConfig())
+	if !ok || c.apply || len(c.env) > 0 || strings.Count(body, ` "bad" {`) != 1 {
+		return "", false
+	}
+	if c.importAddr != "" {
+		// An import block: planned like the rest (Terraform 1.5+).
+		typ, ok := strings.CutSuffix(c.importAddr, ".bad")
+		if !ok {
+			return "", false
+		}
+		body += fmt.Sprintf("import {\n  to = %s.bad\n  id = %q\n}\n", typ, c.importID)
+	}
+	return body, true
+}
+
+var diagnosticStart = regexp.MustCompile(`(?m)^Error: `)
+
+// runBadInputBatch plans all cases in one configuration, each under its
+// own label, and matches every case's pattern against the diagnostic that
+// names its label. Terraform stops before planning when validation fails,
+// so cases found in one round are dropped and the rest planned again: two
+// rounds (validation, then plan) instead of one run per case.
+func runBadInputBatch(t *testing.T, env *acctest.Env, targets badInputTargets, cases []badInputCase) {
+	t.Helper()
+	clearGrafanaEnv(t)
+	before := takeBadInputSnapshot(t, env, targets)
+	label := func(i int) string { return fmt.Sprintf("bad_input_case_%02d", i) }
+	pending := map[int]bool{}
+	for i := range cases {
+		pending[i] = true
+	}
+	for round := 1; len(pending) > 0; round++ {
+		var config strings.Builder
+		config.WriteString(env.ProviderConfig())
+		for i, c := range cases {
+			if pending[i] {
+				body, _ := batchBlock(env, c)
+				body = strings.Replace(body, ` "bad" {`, fmt.Sprintf(` %q {`, label(i)), 1)
+				config.WriteString(strings.Replace(body, ".bad\n", "."+label(i)+"\n", 1))
+			}
+		}
+		var out string
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			ErrorCheck:               func(err error) error { out = err.Error(); return nil },
+			Steps:                    []resource.TestStep{{Config: config.String(), PlanOnly: true}},
+		})
+		if out == "" {
+			for i := range pending {
+				t.Errorf("%s: planned without error (round %d)", cases[i].name, round)
+			}
+			break
+		}
+		// Each diagnostic runs from its "Error:" line to the next.
+		starts := diagnosticStart.FindAllStringIndex(out, -1)
+		var diags []string
+		for k, st := range starts {
+			end := len(out)
+			if k+1 < len(starts) {
+				end = starts[k+1][0]
+			}
+			diags = append(diags, out[st[0]:end])
+		}
+		found := 0
+		for i := range pending {
+			named := regexp.MustCompile(`\b` + label(i) + `\b`)
+			if cases[i].importAddr != "" {
+				// Terraform names no address in an import block's
+				// diagnostics; the provider's quotes the ID.
+				named = regexp.MustCompile(`(?i)import ID ` + regexp.QuoteMeta(strconv.Quote(cases[i].importID)))
+			}
+			var mine []string
+			for _, d := range diags {
+				if named.MatchString(d) {
+					mine = append(mine, d)
+				}
+			}
+			if len(mine) == 0 {
+				continue
+			}
+			found++
+			delete(pending, i)
+			if !slices.ContainsFunc(mine, cases[i].expect.MatchString) {
+				t.Errorf("%s: no diagnostic matches %s; got:\n%s", cases[i].name, cases[i].expect, strings.Join(mine, "\n"))
+			}
+		}
+		if found == 0 {
+			for i := range pending {
+				t.Errorf("%s: no diagnostic names it (round %d); output:\n%s", cases[i].name, round, out)
+			}
+			break
+		}
+	}
+	if after := takeBadInputSnapshot(t, env, targets); !reflect.DeepEqual(before, after) {
+		t.Errorf("the server changed:\n%s", before.diff(after))
+	}
 }
 
 // TestBadInputSnapshotSeesChanges proves the "server unchanged" check can
