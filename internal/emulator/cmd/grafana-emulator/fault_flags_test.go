@@ -1,0 +1,92 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// startRun runs the command with args and a ready file, and returns the URL
+// and a function that stops it with SIGINT.
+func startRun(t *testing.T, args ...string) (string, func()) {
+	t.Helper()
+	ready := filepath.Join(t.TempDir(), "url")
+	done := make(chan error, 1)
+	go func() { done <- run(append([]string{"--addr", "127.0.0.1:0", "--ready-file", ready}, args...)) }()
+	var url string
+	for deadline := time.Now().Add(10 * time.Second); url == ""; time.Sleep(10 * time.Millisecond) {
+		if b, err := os.ReadFile(ready); err == nil {
+			url = string(b)
+		} else if time.Now().After(deadline) {
+			t.Fatal("no ready file")
+		}
+	}
+	return url, func() {
+		t.Helper()
+		if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("no stop on SIGINT")
+		}
+	}
+}
+
+// TestRunFaultFlags: the fault flags reach the server (off by default).
+func TestRunFaultFlags(t *testing.T) {
+	get := func(t *testing.T, url string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest("GET", url+"/api/access-control/status", nil)
+		req.SetBasicAuth("admin", "admin")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	t.Run("off by default", func(t *testing.T) {
+		url, stop := startRun(t)
+		defer stop()
+		for range 20 {
+			if r := get(t, url); r.StatusCode != 200 {
+				t.Fatalf("status %d without fault flags", r.StatusCode)
+			}
+		}
+	})
+	t.Run("--error-rate", func(t *testing.T) {
+		url, stop := startRun(t, "--error-rate", "1")
+		defer stop()
+		if r := get(t, url); r.StatusCode != 500 {
+			t.Errorf("--error-rate 1: status %d", r.StatusCode)
+		}
+	})
+	t.Run("--429-rate and --retry-after", func(t *testing.T) {
+		url, stop := startRun(t, "--429-rate", "1", "--retry-after", "3s")
+		defer stop()
+		if r := get(t, url); r.StatusCode != 429 || r.Header.Get("Retry-After") != "3" {
+			t.Errorf("--429-rate 1: status %d, Retry-After %q", r.StatusCode, r.Header.Get("Retry-After"))
+		}
+	})
+	t.Run("--latency", func(t *testing.T) {
+		url, stop := startRun(t, "--latency", "300ms")
+		defer stop()
+		start := time.Now()
+		if r := get(t, url); r.StatusCode != 200 {
+			t.Errorf("--latency: status %d", r.StatusCode)
+		}
+		if d := time.Since(start); d < 300*time.Millisecond {
+			t.Errorf("--latency 300ms: answered in %v", d)
+		}
+	})
+}
