@@ -136,7 +136,7 @@ func TestReportKeepsNotes(t *testing.T) {
 	if strings.Count(next, "## Notes") != 1 || !strings.HasSuffix(next, "Why the plan target is missed.\n") {
 		t.Errorf("notes not carried over once:\n%s", next)
 	}
-	if !strings.Contains(next, "| 1000 | plan (no changes) | 2100 | 1.00 | 10.00 | 0.10× | 10 | 0.005 |") {
+	if !strings.Contains(next, "| 1000 | plan (no changes) | 2100 | 1.00 | 10.00 | 0.10× | 0.00 | 0.00 | 10 | 0.005 |") {
 		t.Errorf("table row missing:\n%s", next)
 	}
 }

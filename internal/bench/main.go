@@ -200,27 +200,27 @@ func (b *bench) measureSize(ctx context.Context, n int) ([]measurement, error) {
 	applied := map[string]bool{}
 	defer func() { // leave no state behind a failure
 		for dir := range applied {
-			_, _ = b.terraform(ctx, dir, env, []string{"destroy", "-auto-approve"}, 0, "cleanup")
+			_, _, _ = b.terraform(ctx, dir, env, []string{"destroy", "-auto-approve"}, 0, "cleanup")
 		}
 	}()
 	for _, op := range operations {
 		m := measurement{N: n, Op: op, Resources: e.resources()}
-		floor, err := b.timed(ctx, floorDir, env, op, e)
+		floor, floorCPU, err := b.timed(ctx, floorDir, env, op, e)
 		if err != nil {
 			return nil, fmt.Errorf("floor, %s: %w", op, err)
 		}
-		m.FloorSeconds = floor.Seconds()
+		m.FloorSeconds, m.FloorCPUSeconds = floor.Seconds(), floorCPU.Seconds()
 
 		if err := resetStats(ctx, srv.URL); err != nil {
 			return nil, err
 		}
 		w := watchRSS(b.exe, 20*time.Millisecond)
-		took, err := b.timed(ctx, provDir, env, op, e)
+		took, cpu, err := b.timed(ctx, provDir, env, op, e)
 		m.PeakRSS, _ = w.Stop()
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", op, err)
 		}
-		m.Seconds = took.Seconds()
+		m.Seconds, m.CPUSeconds = took.Seconds(), cpu.Seconds()
 		if m.Requests, err = fetchStats(ctx, srv.URL); err != nil {
 			return nil, err
 		}
@@ -231,8 +231,8 @@ func (b *bench) measureSize(ctx context.Context, n int) ([]measurement, error) {
 			delete(applied, provDir)
 			delete(applied, floorDir)
 		}
-		fmt.Printf("    N=%d %-24s %7.2fs (floor %6.2fs, %.2f×)  %6d requests (%.3f per resource)  peak RSS %s\n",
-			n, op, m.Seconds, m.FloorSeconds, m.ratio(), m.totalRequests(), m.requestsPerResource(), mib(m.PeakRSS))
+		fmt.Printf("    N=%d %-24s %7.2fs (floor %6.2fs, %.2f×)  CPU %6.2fs (floor %6.2fs)  %6d requests (%.3f per resource)  peak RSS %s\n",
+			n, op, m.Seconds, m.FloorSeconds, m.ratio(), m.CPUSeconds, m.FloorCPUSeconds, m.totalRequests(), m.requestsPerResource(), mib(m.PeakRSS))
 		out = append(out, m)
 	}
 	return out, nil
@@ -240,7 +240,8 @@ func (b *bench) measureSize(ctx context.Context, n int) ([]measurement, error) {
 
 // timed runs one operation and checks its outcome: a no-op plan must find
 // no changes, the changed plan must find some.
-func (b *bench) timed(ctx context.Context, dir string, env []string, op string, e estate) (time.Duration, error) {
+// It returns the wall time, and the CPU time of Terraform and the plugins it waited for.
+func (b *bench) timed(ctx context.Context, dir string, env []string, op string, e estate) (wall, cpu time.Duration, err error) {
 	var args []string
 	want := 0
 	switch op {
@@ -258,38 +259,43 @@ func (b *bench) timed(ctx context.Context, dir string, env []string, op string, 
 		args = append(args, fmt.Sprintf("-parallelism=%d", b.opts.parallelism))
 	}
 	start := time.Now()
-	code, err := b.terraform(ctx, dir, env, args, want, op)
-	took := time.Since(start)
+	code, cpu, err := b.terraform(ctx, dir, env, args, want, op)
+	wall = time.Since(start)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if code != want {
-		return 0, fmt.Errorf("terraform %s exited %d, want %d (see %s)", args[0], code, want, b.logPath(dir, op))
+		return 0, 0, fmt.Errorf("terraform %s exited %d, want %d (see %s)", args[0], code, want, b.logPath(dir, op))
 	}
-	return took, nil
+	return wall, cpu, nil
 }
 
 // terraform runs a command line in dir and returns its exit code; the
 // output goes to a log file next to the configuration.
-func (b *bench) terraform(ctx context.Context, dir string, env []string, args []string, want int, logName string) (int, error) {
+// The CPU time is Terraform's own plus that of the children it waited for
+// (wait4 accounts for them), so it includes the provider processes.
+func (b *bench) terraform(ctx context.Context, dir string, env []string, args []string, want int, logName string) (code int, cpu time.Duration, err error) {
 	args = append(args[:len(args):len(args)], "-input=false", "-no-color")
 	log, err := os.Create(b.logPath(dir, logName))
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer log.Close()
 	cmd := exec.CommandContext(ctx, b.tf, args...)
 	cmd.Dir, cmd.Env = dir, env
 	cmd.Stdout, cmd.Stderr = log, log
 	err = cmd.Run()
+	if cmd.ProcessState != nil {
+		cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
 		if exit.ExitCode() != want {
-			return exit.ExitCode(), fmt.Errorf("terraform %s: %w\n%s", args[0], err, tail(b.logPath(dir, logName), 40))
+			return exit.ExitCode(), cpu, fmt.Errorf("terraform %s: %w\n%s", args[0], err, tail(b.logPath(dir, logName), 40))
 		}
-		return exit.ExitCode(), nil
+		return exit.ExitCode(), cpu, nil
 	}
-	return 0, err
+	return 0, cpu, err
 }
 
 func (b *bench) logPath(dir, op string) string {

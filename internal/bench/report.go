@@ -27,8 +27,12 @@ type measurement struct {
 	Resources    int
 	Seconds      float64
 	FloorSeconds float64
-	Requests     map[string]int64 // by "METHOD /route/pattern"
-	PeakRSS      int64            // bytes, largest provider process; 0 when none was seen
+	// CPU time of Terraform and its plugin processes: less sensitive than
+	// wall time to other work on the machine.
+	CPUSeconds      float64
+	FloorCPUSeconds float64
+	Requests        map[string]int64 // by "METHOD /route/pattern"
+	PeakRSS         int64            // bytes, largest provider process; 0 when none was seen
 }
 
 func (m measurement) totalRequests() int64 {
@@ -130,11 +134,11 @@ func mib(b int64) string {
 
 // writeTable renders the main table of BENCHMARKS.md.
 func writeTable(w io.Writer, ms []measurement) {
-	fmt.Fprintln(w, "| N | operation | resources | seconds | floor seconds | ratio | requests | requests per resource | provider peak RSS |")
-	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| N | operation | resources | seconds | floor seconds | ratio | CPU seconds | floor CPU seconds | requests | requests per resource | provider peak RSS |")
+	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, m := range ms {
-		fmt.Fprintf(w, "| %d | %s | %d | %.2f | %.2f | %.2f× | %d | %.3f | %s |\n",
-			m.N, m.Op, m.Resources, m.Seconds, m.FloorSeconds, m.ratio(), m.totalRequests(), m.requestsPerResource(), mib(m.PeakRSS))
+		fmt.Fprintf(w, "| %d | %s | %d | %.2f | %.2f | %.2f× | %.2f | %.2f | %d | %.3f | %s |\n",
+			m.N, m.Op, m.Resources, m.Seconds, m.FloorSeconds, m.ratio(), m.CPUSeconds, m.FloorCPUSeconds, m.totalRequests(), m.requestsPerResource(), mib(m.PeakRSS))
 	}
 }
 
@@ -229,6 +233,8 @@ Parallelism: %s.
 - *seconds*: wall time of the whole command; *ratio*: seconds / floor seconds.
 - *requests*: HTTP requests the emulator counted during the command (its `+"`/api/emulator/stats`"+`);
   *per resource*: divided by the resources in the configuration (for apply, the resources created).
+- *CPU seconds*: user + system time of Terraform and of the provider processes it started (the
+  floor has none), which other work on the machine disturbs less than wall time.
 - *provider peak RSS*: the largest `+"`VmHWM`"+` of the provider processes Terraform started for the
   command (sampled from `+"`/proc`"+` every 20 ms; Terraform starts several per command, each lives for one
   phase: validate, plan, apply).
