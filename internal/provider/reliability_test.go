@@ -492,7 +492,7 @@ func TestAccReliability_faults(t *testing.T) {
 		return nil
 	}
 
-	start := time.Now()
+	var start time.Time
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
 		CheckDestroy: func(*terraform.State) error {
@@ -506,8 +506,11 @@ func TestAccReliability_faults(t *testing.T) {
 			return nil
 		},
 		Steps: []resource.TestStep{{
-			PreConfig: func() { srv.Em.SetFaults(reliabilityFaults) },
-			Config:    env.config(hcl...),
+			PreConfig: func() {
+				start = time.Now()
+				srv.Em.SetFaults(reliabilityFaults)
+			},
+			Config: env.config(hcl...),
 			Check: func(s *terraform.State) error {
 				// Not every fault is a lost create: prove the paths ran.
 				if n := statuses.get("POST /api/access-control/roles 500"); n < 2 {
@@ -650,13 +653,16 @@ func TestAccReliability_timeout(t *testing.T) {
 		}
 		t.Logf("%s: failed after %s: %s", step, failed[0].Took.Round(10*time.Millisecond), failed[0].Errors[0])
 	}
-	start := time.Now()
+	var start time.Time // set when the steps run: ParallelTest waits for the serial tests first
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(),
 		Steps: []resource.TestStep{
 			{
 				// Every access-control request hangs: two attempts of one second each.
-				PreConfig:   func() { srv.Em.SetFaults(emulator.Faults{Latency: hung}) },
+				PreConfig: func() {
+					start = time.Now()
+					srv.Em.SetFaults(emulator.Faults{Latency: hung})
+				},
 				Config:      env.config(readsGrafanaHCL),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`Grafana did not answer in time[\s\S]*no answer within 1s[\s\S]*raise timeout`),
@@ -672,8 +678,9 @@ func TestAccReliability_timeout(t *testing.T) {
 		},
 	})
 	check("a write hangs", "ApplyResourceChange", 2*time.Second, hung)
-	if took := time.Since(start); took > 30*time.Second {
-		t.Errorf("the test took %s", took)
+	// Loose: a guard against hangs, not a benchmark (Terraform runs in between).
+	if took := time.Since(start); took > time.Minute {
+		t.Errorf("the steps took %s", took)
 	}
 }
 
