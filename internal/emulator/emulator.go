@@ -343,10 +343,10 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if lose {
-			real := w
+			client := w
 			c.w = &sink{h: http.Header{}}
 			defer func() {
-				c.w = real
+				c.w = client
 				c.msg(http.StatusInternalServerError, "internal server error")
 			}()
 		}

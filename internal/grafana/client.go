@@ -369,8 +369,9 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, payload
 	case status == http.StatusTooManyRequests:
 		res.retryable = true
 		res.retryAfter, res.hasRetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-		ae := res.err.(*APIError)
-		ae.retryAfter, ae.hasRetryAfter = res.retryAfter, res.hasRetryAfter
+		if ae, ok := res.err.(*APIError); ok {
+			ae.retryAfter, ae.hasRetryAfter = res.retryAfter, res.hasRetryAfter
+		}
 	case status >= 500 && status != http.StatusNotImplemented:
 		res.retryable = true
 	}

@@ -141,7 +141,7 @@ func TestUnexpectedPayloadsNeverPanic(t *testing.T) {
 			})
 			c := newTestClient(t, f.URL, func(cfg *Config) { cfg.Retries = 0 })
 			for _, call := range payloadCalls() {
-				result, err, panicked := runCatchingPanic(call, c)
+				result, panicked, err := runCatchingPanic(call, c)
 				if panicked != "" {
 					t.Errorf("%s panicked: %s", call.name, panicked)
 					continue
@@ -162,14 +162,14 @@ func TestUnexpectedPayloadsNeverPanic(t *testing.T) {
 // markup is an HTML tag; a bare '<' (as in "invalid character '<'") is fine.
 var markup = regexp.MustCompile(`<[A-Za-z!/]`)
 
-func runCatchingPanic(call payloadCall, c *Client) (result any, err error, panicked string) {
+func runCatchingPanic(call payloadCall, c *Client) (result any, panicked string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			panicked = fmt.Sprintf("%v\n%s", p, debug.Stack())
 		}
 	}()
 	result, err = call.run(context.Background(), c)
-	return result, err, ""
+	return result, "", err
 }
 
 // checkReadableError: a non-2xx answer is an *APIError with its status; any

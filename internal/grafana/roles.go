@@ -257,7 +257,7 @@ func (c *Client) ListBuiltinRoleAssignments(ctx context.Context, includeHidden b
 // addAssignment runs an add and, after an error it may not mean, asks has.
 func (c *Client) addAssignment(ctx context.Context, r *request, has func() (bool, error)) error {
 	err := c.do(ctx, r)
-	if err == nil || has == nil || ctx.Err() != nil || !(r.ambiguous || IsConflict(err)) {
+	if err == nil || has == nil || ctx.Err() != nil || (!r.ambiguous && !IsConflict(err)) {
 		return err
 	}
 	if ok, herr := has(); herr == nil && ok {

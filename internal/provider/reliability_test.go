@@ -284,18 +284,6 @@ func (c *statusCounter) summary() string {
 	return fmt.Sprintf("answers by status %v; %s", total, strings.Join(lines, ", "))
 }
 
-func (c *statusCounter) sum(suffix string) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	n := 0
-	for k, v := range c.m {
-		if strings.HasSuffix(k, suffix) {
-			n += v
-		}
-	}
-	return n
-}
-
 // loseAnswers carries the first n requests matching method and path out,
 // then answers 500: the emulator's LostAnswerRate, made certain for the
 // requests whose reconciliation the test must see.
