@@ -96,11 +96,15 @@ func TestAccDefaultAssignment_roundTrip(t *testing.T) {
 	id := builtin + ":" + fixedName
 
 	// Not parallel: both tests change the same default grant, and the
-	// snapshot compares whole built-in roles.
+	// snapshot compares whole built-in roles. After the destroy the grant is
+	// in place, as on a fresh Grafana, and nothing else moved.
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 env.preCheck,
 		ProtoV6ProviderFactories: env.factories,
-		CheckDestroy:             checkSnapshot(t, env, before),
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			checkDefaultGrant(env, builtin, fixed, true),
+			checkSnapshot(t, env, before),
+		),
 		Steps: []resource.TestStep{
 			{
 				Config: env.config(defaultAssignmentHCL(builtin, fixedName, "")),
@@ -159,10 +163,17 @@ func TestAccDefaultAssignment_drift(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
+					// Put back outside Terraform, with no clean-up of its own: the
+					// apply removes the grant again and the destroy restores it, so
+					// the test ends where it started. (A clean-up that took the
+					// permissions away after the destroy would leave the default
+					// grant off for every later test.)
 					if env.gen == grafana.Generation1 {
 						env.grantBuiltin(t, builtin, fixed, true)
 					} else {
-						env.addToBasicRole(t, builtin, fixed.Permissions)
+						env.editBasicRole(t, builtin, func(have []grafana.Permission) []grafana.Permission {
+							return append(have, fixed.Permissions...)
+						})
 					}
 				},
 				Config:           env.config(hcl),
