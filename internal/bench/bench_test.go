@@ -122,6 +122,21 @@ func TestJudge(t *testing.T) {
 	}
 }
 
+func TestJudgePlanRatioTakesTheFasterPlans(t *testing.T) {
+	ms := measurements(2100, 5250, 30, 1)
+	// The no-op plan's floor was slowed down; the changed plan's was not.
+	ms = append(ms, measurement{N: 1000, Op: opPlanChanged, Resources: 2100, Seconds: 12, FloorSeconds: 4})
+	for _, tg := range judge(ms) {
+		if strings.Contains(tg.Name, "wall time") {
+			if tg.Met || !strings.HasPrefix(tg.Measured, "3.00×") {
+				t.Errorf("ratio judged %s (met %v), want 3.00× from 12 s / 4 s, missed", tg.Measured, tg.Met)
+			}
+			return
+		}
+	}
+	t.Fatal("no wall-time target")
+}
+
 func TestReportKeepsNotes(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "B.md")
 	old := renderReport(reportInput{Measurements: measurements(10, 10, 1, 1)}) + "\n## Notes\n\nWhy the plan target is missed.\n"
