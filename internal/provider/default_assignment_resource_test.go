@@ -110,8 +110,9 @@ func TestAccDefaultAssignment_roundTrip(t *testing.T) {
 				Config: env.config(defaultAssignmentHCL(builtin, fixedName, "")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
-						// The plan already says which permissions go.
-						plancheck.ExpectKnownValue(addr, tfjsonpath.New("affected_permissions"), knownvalue.NotNull()),
+						// The plan already says exactly which permissions go: the fixed
+						// role's (no other default grant of this built-in role holds them).
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("affected_permissions"), asgPermsCheck(fixed.Permissions...)),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -123,8 +124,14 @@ func TestAccDefaultAssignment_roundTrip(t *testing.T) {
 			},
 			{ResourceName: addr, ImportState: true, ImportStateId: id, ImportStateVerify: true},
 			{
-				Config:           env.config(defaultAssignmentHCL(builtin, fixedName, "  assigned = true\n")),
-				ConfigPlanChecks: asgPlanAction(addr, plancheck.ResourceActionUpdate),
+				Config: env.config(defaultAssignmentHCL(builtin, fixedName, "  assigned = true\n")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(addr, tfjsonpath.New("affected_permissions"), asgPermsCheck(fixed.Permissions...)),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkDefaultGrant(env, builtin, fixed, true),
 					checkSnapshot(t, env, before),
