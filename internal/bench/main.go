@@ -112,7 +112,7 @@ func run(opts options) error {
 	for _, n := range opts.sizes {
 		ms, err := b.measureSize(ctx, n)
 		if err != nil {
-			return fmt.Errorf("N=%d: %w", n, err)
+			return fmt.Errorf("size %d: %w", n, err)
 		}
 		all = append(all, ms...)
 	}

@@ -149,10 +149,10 @@ func mib(b int64) string {
 
 // writeTable renders the main table of BENCHMARKS.md.
 func writeTable(w io.Writer, ms []measurement) {
-	fmt.Fprintln(w, "| N | operation | resources | seconds | floor seconds | ratio | CPU seconds | floor CPU seconds | requests | requests per resource | provider peak RSS |")
-	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	_, _ = fmt.Fprintln(w, "| N | operation | resources | seconds | floor seconds | ratio | CPU seconds | floor CPU seconds | requests | requests per resource | provider peak RSS |")
+	_, _ = fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, m := range ms {
-		fmt.Fprintf(w, "| %d | %s | %d | %.2f | %.2f | %.2f× | %.2f | %.2f | %d | %.3f | %s |\n",
+		_, _ = fmt.Fprintf(w, "| %d | %s | %d | %.2f | %.2f | %.2f× | %.2f | %.2f | %d | %.3f | %s |\n",
 			m.N, m.Op, m.Resources, m.Seconds, m.FloorSeconds, m.ratio(), m.CPUSeconds, m.FloorCPUSeconds, m.totalRequests(), m.requestsPerResource(), mib(m.PeakRSS))
 	}
 }
@@ -160,15 +160,15 @@ func writeTable(w io.Writer, ms []measurement) {
 // writeRoutes lists the requests of each measurement by route, most first.
 func writeRoutes(w io.Writer, ms []measurement) {
 	for _, m := range ms {
-		fmt.Fprintf(w, "\n**N=%d, %s** — %d requests\n\n", m.N, m.Op, m.totalRequests())
+		_, _ = fmt.Fprintf(w, "\n**N=%d, %s** — %d requests\n\n", m.N, m.Op, m.totalRequests())
 		if len(m.Requests) == 0 {
-			fmt.Fprintln(w, "(none)")
+			_, _ = fmt.Fprintln(w, "(none)")
 			continue
 		}
-		fmt.Fprintln(w, "| route | requests | per resource |")
-		fmt.Fprintln(w, "|---|---:|---:|")
+		_, _ = fmt.Fprintln(w, "| route | requests | per resource |")
+		_, _ = fmt.Fprintln(w, "|---|---:|---:|")
 		for _, route := range sortedRoutes(m.Requests) {
-			fmt.Fprintf(w, "| `%s` | %d | %.3f |\n", route, m.Requests[route], float64(m.Requests[route])/float64(max(m.Resources, 1)))
+			_, _ = fmt.Fprintf(w, "| `%s` | %d | %.3f |\n", route, m.Requests[route], float64(m.Requests[route])/float64(max(m.Resources, 1)))
 		}
 	}
 }
@@ -186,14 +186,14 @@ func sortedRoutes(req map[string]int64) []string {
 }
 
 func writeTargets(w io.Writer, ts []target) {
-	fmt.Fprintln(w, "| target | limit | measured | met |")
-	fmt.Fprintln(w, "|---|---|---|---|")
+	_, _ = fmt.Fprintln(w, "| target | limit | measured | met |")
+	_, _ = fmt.Fprintln(w, "|---|---|---|---|")
 	for _, t := range ts {
 		met := "**missed**"
 		if t.Met {
 			met = "met"
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", t.Name, t.Limit, t.Measured, met)
+		_, _ = fmt.Fprintf(w, "| %s | %s | %s | %s |\n", t.Name, t.Limit, t.Measured, met)
 	}
 }
 

@@ -20,9 +20,8 @@ type rssWatcher struct {
 	stop chan struct{}
 	done chan struct{}
 
-	mu    sync.Mutex
-	peak  map[int]int64 // by pid
-	procs int
+	mu   sync.Mutex
+	peak map[int]int64 // by pid
 }
 
 func watchRSS(exe string, every time.Duration) *rssWatcher {

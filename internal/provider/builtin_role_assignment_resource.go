@@ -326,7 +326,7 @@ func (r *builtinRoleAssignmentResource) syncGrant(ctx context.Context, client *g
 	}
 
 	var granted, added []grafana.Permission
-	_, err = r.data.editBasicRole(ctx, client, basicRoleUID(m.BuiltinRole.ValueString()), func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
+	err = r.data.editBasicRole(ctx, client, basicRoleUID(m.BuiltinRole.ValueString()), func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
 		added = grafana.PermissionsMinus(role.Permissions, current)
 		if plannedKnown {
 			granted = want
@@ -497,7 +497,7 @@ func (r *builtinRoleAssignmentResource) Delete(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() || len(granted) == 0 {
 		return
 	}
-	_, err := r.data.editBasicRole(ctx, client, basicRoleUID(builtin), func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
+	err := r.data.editBasicRole(ctx, client, basicRoleUID(builtin), func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
 		if len(permissionsIntersect(granted, current)) == 0 {
 			return current, nil
 		}

@@ -280,7 +280,7 @@ func (r *defaultAssignmentResource) apply(ctx context.Context, builtin, fixedNam
 		return fixed, removeDefaultGrantGen1(ctx, client, builtin, g.fixed.UID)
 	}
 	var affected []grafana.Permission
-	_, err = r.data.editBasicRole(ctx, client, basicRoleUID(builtin), func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
+	err = r.data.editBasicRole(ctx, client, basicRoleUID(builtin), func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
 		if assigned {
 			affected = fixed
 			return permissionsUnion(current, fixed), nil

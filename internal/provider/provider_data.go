@@ -28,7 +28,8 @@ func (p *providerData) callerPermissionsIn(ctx context.Context, orgID int64) ([]
 
 // editBasicRole is editBasicRole followed by forgetting the basic role's
 // cached reads, whatever the outcome: a failed write may have happened.
-func (p *providerData) editBasicRole(ctx context.Context, client *grafana.Client, uid string, edit basicRoleEdit) (*grafana.Role, error) {
+func (p *providerData) editBasicRole(ctx context.Context, client *grafana.Client, uid string, edit basicRoleEdit) error {
 	defer p.reads.forgetBasicRole(uid)
-	return editBasicRole(ctx, client, uid, edit)
+	_, err := editBasicRole(ctx, client, uid, edit)
+	return err
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"slices"
@@ -203,68 +204,68 @@ func (c *readCache) assignableRole(ctx context.Context, client *grafana.Client, 
 // --- typed reads ---
 
 func (c *readCache) role(ctx context.Context, client *grafana.Client, uid string) (*grafana.Role, error) {
-	v, err := c.load(ctx, cacheKey{cacheRole, client.OrgID(), uid}, func(ctx context.Context) (any, error) {
+	v, err := cached[*grafana.Role](c.load(ctx, cacheKey{cacheRole, client.OrgID(), uid}, func(ctx context.Context) (any, error) {
 		return client.GetRole(ctx, uid)
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}
-	return cloneRole(v.(*grafana.Role)), nil
+	return cloneRole(v), nil
 }
 
 // roleList lists the roles of the client's org, hidden ones included.
 func (c *readCache) roleList(ctx context.Context, client *grafana.Client) ([]grafana.Role, error) {
-	v, err := c.load(ctx, cacheKey{kind: cacheRoleList, org: client.OrgID()}, func(ctx context.Context) (any, error) {
+	v, err := cached[[]grafana.Role](c.load(ctx, cacheKey{kind: cacheRoleList, org: client.OrgID()}, func(ctx context.Context) (any, error) {
 		return client.ListRoles(ctx, grafana.ListRolesOptions{IncludeHidden: true})
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}
-	return cloneRoles(v.([]grafana.Role)), nil
+	return cloneRoles(v), nil
 }
 
 func (c *readCache) team(ctx context.Context, client *grafana.Client, teamID int64) (*grafana.Team, error) {
-	v, err := c.load(ctx, cacheKey{cacheTeam, client.OrgID(), strconv.FormatInt(teamID, 10)}, func(ctx context.Context) (any, error) {
+	v, err := cached[*grafana.Team](c.load(ctx, cacheKey{cacheTeam, client.OrgID(), strconv.FormatInt(teamID, 10)}, func(ctx context.Context) (any, error) {
 		return client.GetTeam(ctx, teamID)
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}
-	t := *v.(*grafana.Team)
+	t := *v
 	return &t, nil
 }
 
 // teamRoles lists a team's roles, hidden ones included.
 func (c *readCache) teamRoles(ctx context.Context, client *grafana.Client, teamID int64) ([]grafana.Role, error) {
-	v, err := c.load(ctx, cacheKey{cacheTeamRoles, client.OrgID(), strconv.FormatInt(teamID, 10)}, func(ctx context.Context) (any, error) {
+	v, err := cached[[]grafana.Role](c.load(ctx, cacheKey{cacheTeamRoles, client.OrgID(), strconv.FormatInt(teamID, 10)}, func(ctx context.Context) (any, error) {
 		return client.ListTeamRoles(ctx, teamID, true)
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}
-	return cloneRoles(v.([]grafana.Role)), nil
+	return cloneRoles(v), nil
 }
 
 // userRoles lists a user's roles, hidden ones included.
 func (c *readCache) userRoles(ctx context.Context, client *grafana.Client, userID int64) ([]grafana.Role, error) {
-	v, err := c.load(ctx, cacheKey{cacheUserRoles, client.OrgID(), strconv.FormatInt(userID, 10)}, func(ctx context.Context) (any, error) {
+	v, err := cached[[]grafana.Role](c.load(ctx, cacheKey{cacheUserRoles, client.OrgID(), strconv.FormatInt(userID, 10)}, func(ctx context.Context) (any, error) {
 		return client.ListUserRoles(ctx, userID, true)
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}
-	return cloneRoles(v.([]grafana.Role)), nil
+	return cloneRoles(v), nil
 }
 
 // builtinAssignments maps built-in role names to their roles (generation 1).
 func (c *readCache) builtinAssignments(ctx context.Context, client *grafana.Client) (map[string][]grafana.Role, error) {
-	v, err := c.load(ctx, cacheKey{kind: cacheBuiltinRoles, org: client.OrgID()}, func(ctx context.Context) (any, error) {
+	v, err := cached[map[string][]grafana.Role](c.load(ctx, cacheKey{kind: cacheBuiltinRoles, org: client.OrgID()}, func(ctx context.Context) (any, error) {
 		return client.ListBuiltinRoleAssignments(ctx, true)
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}
-	m := v.(map[string][]grafana.Role)
+	m := v
 	out := make(map[string][]grafana.Role, len(m))
 	for k, roles := range m {
 		out[k] = cloneRoles(roles)
@@ -273,13 +274,13 @@ func (c *readCache) builtinAssignments(ctx context.Context, client *grafana.Clie
 }
 
 func (c *readCache) health(ctx context.Context, client *grafana.Client) (*grafana.Health, error) {
-	v, err := c.load(ctx, cacheKey{kind: cacheHealth}, func(ctx context.Context) (any, error) {
+	v, err := cached[*grafana.Health](c.load(ctx, cacheKey{kind: cacheHealth}, func(ctx context.Context) (any, error) {
 		return client.Health(ctx)
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}
-	h := *v.(*grafana.Health)
+	h := *v
 	return &h, nil
 }
 
@@ -287,13 +288,13 @@ func (c *readCache) health(ctx context.Context, client *grafana.Client) (*grafan
 // its org. Writes do not forget them: they feed plan-time delegation
 // checks only, once per operation, and Grafana enforces delegation anyway.
 func (c *readCache) permissions(ctx context.Context, client *grafana.Client) ([]grafana.Permission, error) {
-	v, err := c.load(ctx, cacheKey{kind: cachePermissions, org: client.OrgID()}, func(ctx context.Context) (any, error) {
+	v, err := cached[[]grafana.Permission](c.load(ctx, cacheKey{kind: cachePermissions, org: client.OrgID()}, func(ctx context.Context) (any, error) {
 		return client.GetCurrentUserPermissions(ctx)
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}
-	return slices.Clone(v.([]grafana.Permission)), nil
+	return slices.Clone(v), nil
 }
 
 func cloneRole(r *grafana.Role) *grafana.Role {
@@ -311,4 +312,17 @@ func cloneRoles(roles []grafana.Role) []grafana.Role {
 		out[i] = *cloneRole(&roles[i])
 	}
 	return out
+}
+
+// cached checks the type of a cached value; a mismatch is a bug in this file.
+func cached[T any](v any, err error) (T, error) {
+	var zero T
+	if err != nil {
+		return zero, err
+	}
+	t, ok := v.(T)
+	if !ok {
+		return zero, fmt.Errorf("read cache held %T where %T was expected; please report this provider bug", v, zero)
+	}
+	return t, nil
 }

@@ -72,7 +72,7 @@ func (f *fakeGrafana) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if status != 0 {
 		w.WriteHeader(status)
-		fmt.Fprint(w, `{"message":"fake"}`)
+		_, _ = fmt.Fprint(w, `{"message":"fake"}`)
 		return
 	}
 	f.mu.Lock()
@@ -86,7 +86,7 @@ func (f *fakeGrafana) serve(w http.ResponseWriter, r *http.Request) {
 		role, ok := f.roles[uid]
 		if !ok {
 			w.WriteHeader(http.StatusNotFound)
-			fmt.Fprint(w, `{"message":"Role not found"}`)
+			_, _ = fmt.Fprint(w, `{"message":"Role not found"}`)
 			return
 		}
 		writeJSON(w, role)
