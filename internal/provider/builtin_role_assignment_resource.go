@@ -128,7 +128,8 @@ func (r *builtinRoleAssignmentResource) ValidateConfig(ctx context.Context, req 
 
 func (r *builtinRoleAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
-		return // destroy
+		r.warnDestroyLockOut(ctx, req, resp)
+		return
 	}
 	var plan, config builtinRoleAssignmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -159,7 +160,48 @@ func (r *builtinRoleAssignmentResource) ModifyPlan(ctx context.Context, req reso
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if state != nil && !plan.GrantedPermissions.IsUnknown() {
+		// The role lost permissions: the basic role loses them too.
+		before, d1 := permissionsFromSet(ctx, state.GrantedPermissions)
+		after, d2 := permissionsFromSet(ctx, plan.GrantedPermissions)
+		if !d1.HasError() && !d2.HasError() {
+			if dropped := grafana.PermissionsMinus(before, after); len(dropped) > 0 {
+				warnSelfLockOut(ctx, r.data, path.Root("role_uid"), fmt.Sprintf("permissions of role %q", plan.RoleUID.ValueString()), plan.BuiltinRole.ValueString(), dropped, &resp.Diagnostics)
+			}
+		}
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// warnDestroyLockOut warns when destroying the assignment takes
+// role-management permissions from the provider's own credentials.
+func (r *builtinRoleAssignmentResource) warnDestroyLockOut(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || req.State.Raw.IsNull() {
+		return
+	}
+	var state builtinRoleAssignmentModel
+	if d := req.State.Get(ctx, &state); d.HasError() {
+		return
+	}
+	gen, err := r.data.client.Generation(ctx)
+	if err != nil {
+		return // the destroy itself reports an unreachable Grafana
+	}
+	uid := state.RoleUID.ValueString()
+	var removed []grafana.Permission
+	if gen == grafana.Generation1 {
+		role, err := r.data.reads.role(ctx, orgClient(r.data, state.OrgID.ValueInt64()), uid)
+		if err != nil {
+			return // a role that is gone grants nothing
+		}
+		removed = role.Permissions
+	} else {
+		var d diag.Diagnostics
+		if removed, d = permissionsFromSet(ctx, state.GrantedPermissions); d.HasError() {
+			return
+		}
+	}
+	warnSelfLockOut(ctx, r.data, path.Root("role_uid"), fmt.Sprintf("role %q", uid), state.BuiltinRole.ValueString(), removed, &resp.Diagnostics)
 }
 
 // planGrant checks the assignment against the server and returns the

@@ -45,17 +45,6 @@ type defaultAssignmentModel struct {
 	AffectedPermissions types.Set    `tfsdk:"affected_permissions"`
 }
 
-// roleManagementActions are the actions the provider's credentials use to
-// manage roles and assignments; losing them can make a removal impossible to
-// undo (contract rule 8).
-var roleManagementActions = []string{
-	"roles:read", "roles:list", "roles:write", "roles:delete",
-	"roles.builtin:list", "roles.builtin:add", "roles.builtin:remove",
-	"teams.roles:read", "teams.roles:list", "teams.roles:add", "teams.roles:remove",
-	"users.roles:read", "users.roles:list", "users.roles:add", "users.roles:remove",
-	"users.permissions:read", "users.permissions:list",
-}
-
 var fixedRoleNamePattern = regexp.MustCompile(`^fixed:.+`)
 
 func (r *defaultAssignmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -229,36 +218,9 @@ func (r *defaultAssignmentResource) ModifyPlan(ctx context.Context, req resource
 	}
 	plan.AffectedPermissions = permissionsToSet(affected)
 	if !assigned && (replace || state.Assigned.ValueBool()) {
-		r.warnSelfLockOut(ctx, builtin, fixedName, affected, &resp.Diagnostics)
+		warnSelfLockOut(ctx, r.data, path.Root("assigned"), fmt.Sprintf("%q", fixedName), builtin, affected, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
-}
-
-// warnSelfLockOut warns when the removal takes permissions that the
-// provider's credentials hold and use to manage roles. The credentials may
-// hold them through other grants too, which the API does not tell.
-func (r *defaultAssignmentResource) warnSelfLockOut(ctx context.Context, builtin, fixedName string, removed []grafana.Permission, diags *diag.Diagnostics) {
-	held, err := r.data.callerPermissions(ctx)
-	if err != nil {
-		diags.AddAttributeWarning(path.Root("assigned"), "Self-lock-out not checked",
-			"Could not read the permissions of the provider's credentials to check that this removal leaves them able to manage roles: "+err.Error())
-		return
-	}
-	var lost []grafana.Permission
-	for _, p := range removed {
-		if slices.Contains(roleManagementActions, p.Action) && slices.Contains(held, p) {
-			lost = append(lost, p)
-		}
-	}
-	if len(lost) == 0 {
-		return
-	}
-	diags.AddAttributeWarning(path.Root("assigned"), "Removal may lock the provider out",
-		fmt.Sprintf("Removing %q from %q takes away these permissions, which the provider's credentials hold and use to manage roles:\n%s\n"+
-			"If the credentials have them only through %q, every later role change fails, and Grafana refuses to restore the grant "+
-			"with the same credentials. Make sure the credentials keep them another way first (a Grafana server admin, or a team or user "+
-			"assignment of a role that carries them).",
-			fixedName, builtin, formatPermissionList(lost), builtin))
 }
 
 // apply makes the grant match assigned and returns affected_permissions.

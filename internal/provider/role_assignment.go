@@ -231,3 +231,43 @@ func assignmentID(global bool, orgID int64, part, roleUID string) string {
 func rolesHaveUID(roles []grafana.Role, uid string) bool {
 	return slices.ContainsFunc(roles, func(r grafana.Role) bool { return r.UID == uid })
 }
+
+// roleManagementActions are the actions the provider's credentials use to
+// manage roles and assignments; losing them can make a removal impossible to
+// undo (contract rule 8).
+var roleManagementActions = []string{
+	"roles:read", "roles:list", "roles:write", "roles:delete",
+	"roles.builtin:list", "roles.builtin:add", "roles.builtin:remove",
+	"teams.roles:read", "teams.roles:list", "teams.roles:add", "teams.roles:remove",
+	"users.roles:read", "users.roles:list", "users.roles:add", "users.roles:remove",
+	"users.permissions:read", "users.permissions:list",
+}
+
+// warnSelfLockOut warns when removing what (a role, or a fixed role's
+// default grant) from builtin takes permissions that the provider's
+// credentials hold and use to manage roles (contract rule 8). The
+// credentials may hold them through other grants too, which the API does
+// not tell, so this is a warning, not an error.
+func warnSelfLockOut(ctx context.Context, data *providerData, attr path.Path, what, builtin string, removed []grafana.Permission, diags *diag.Diagnostics) {
+	held, err := data.callerPermissions(ctx)
+	if err != nil {
+		diags.AddAttributeWarning(attr, "Self-lock-out not checked",
+			"Could not read the permissions of the provider's credentials to check that this removal leaves them able to manage roles: "+err.Error())
+		return
+	}
+	var lost []grafana.Permission
+	for _, p := range removed {
+		if slices.Contains(roleManagementActions, p.Action) && slices.Contains(held, p) {
+			lost = append(lost, p)
+		}
+	}
+	if len(lost) == 0 {
+		return
+	}
+	diags.AddAttributeWarning(attr, "Removal may lock the provider out",
+		fmt.Sprintf("Removing %s from %q takes away these permissions, which the provider's credentials hold and use to manage roles:\n%s\n"+
+			"If the credentials have them only through %q, every later role change fails, and Grafana refuses to restore the grant "+
+			"with the same credentials. Make sure the credentials keep them another way first (a Grafana server admin, or a team or user "+
+			"assignment of a role that carries them).",
+			what, builtin, formatPermissionList(lost), builtin))
+}

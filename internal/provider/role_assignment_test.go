@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
@@ -71,7 +72,6 @@ func TestWarnSelfLockOut(t *testing.T) {
 	}
 	data := &providerData{client: unreachableClient(t), orgID: 1}
 	data.reads.seed(cacheKey{kind: cachePermissions, org: 1}, held)
-	r := &defaultAssignmentResource{data: data}
 
 	tests := []struct {
 		name    string
@@ -84,7 +84,7 @@ func TestWarnSelfLockOut(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var diags diag.Diagnostics
-		r.warnSelfLockOut(context.Background(), "Grafana Admin", "fixed:roles:writer", tt.removed, &diags)
+		warnSelfLockOut(context.Background(), data, path.Root("assigned"), `"fixed:roles:writer"`, "Grafana Admin", tt.removed, &diags)
 		if tt.want == nil {
 			if diags.WarningsCount() != 0 {
 				t.Errorf("%s: unexpected warning %v", tt.name, diags)

@@ -1,0 +1,91 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
+)
+
+// Destroying a built-in role assignment warns when it takes role-management
+// permissions from the provider's own credentials (contract rule 8): on
+// generation 2 the permissions it granted to the basic role, on generation
+// 1 the role's permissions.
+func TestBuiltinRoleAssignmentDestroyWarnsOfLockOut(t *testing.T) {
+	t.Parallel()
+	manage := grafana.Permission{Action: "roles:write", Scope: "permissions:type:delegate"}
+	reports := grafana.Permission{Action: "reports:read", Scope: "reports:*"}
+	held := []grafana.Permission{manage, reports}
+
+	tests := []struct {
+		name        string
+		gen         grafana.Generation
+		granted     []grafana.Permission // gen 2 state
+		rolePerms   []grafana.Permission // gen 1 role
+		wantWarning bool
+	}{
+		{"gen2 takes a management permission", grafana.Generation2, []grafana.Permission{manage, reports}, nil, true},
+		{"gen2 takes only other permissions", grafana.Generation2, []grafana.Permission{reports}, nil, false},
+		{"gen2 granted nothing", grafana.Generation2, nil, nil, false},
+		{"gen1 role carries a management permission", grafana.Generation1, nil, []grafana.Permission{manage}, true},
+		{"gen1 role carries other permissions", grafana.Generation1, nil, []grafana.Permission{reports}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			client, err := grafana.New(grafana.Config{URL: "http://127.0.0.1:1", Auth: "admin:admin", Generation: tt.gen})
+			if err != nil {
+				t.Fatal(err)
+			}
+			data := &providerData{client: client, orgID: 1}
+			data.reads.seed(cacheKey{kind: cachePermissions, org: 1}, held)
+			data.reads.seed(cacheKey{cacheRole, 1, "r1"}, &grafana.Role{UID: "r1", Name: "custom:r1", Permissions: tt.rolePerms})
+			r := &builtinRoleAssignmentResource{data: data}
+
+			var sr resource.SchemaResponse
+			r.Schema(ctx, resource.SchemaRequest{}, &sr)
+			typ := sr.Schema.Type().TerraformType(ctx)
+			state := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}
+			diags := state.Set(ctx, builtinRoleAssignmentModel{
+				ID: types.StringValue("1:Admin:r1"), BuiltinRole: types.StringValue("Admin"), RoleUID: types.StringValue("r1"),
+				Global: types.BoolValue(false), OrgID: types.Int64Value(1), RoleVersion: types.Int64Value(1),
+				GrantedPermissions: permissionsToSet(tt.granted),
+			})
+			if diags.HasError() {
+				t.Fatal(diags)
+			}
+			req := resource.ModifyPlanRequest{State: state, Plan: tfsdk.Plan{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}}
+			resp := resource.ModifyPlanResponse{Plan: req.Plan}
+			r.ModifyPlan(ctx, req, &resp)
+
+			if resp.Diagnostics.HasError() {
+				t.Fatalf("errors: %v", resp.Diagnostics)
+			}
+			if !tt.wantWarning {
+				if resp.Diagnostics.WarningsCount() != 0 {
+					t.Fatalf("unexpected warning: %v", resp.Diagnostics)
+				}
+				return
+			}
+			if resp.Diagnostics.WarningsCount() != 1 {
+				t.Fatalf("diagnostics = %v, want one warning", resp.Diagnostics)
+			}
+			detail := resp.Diagnostics[0].Detail()
+			for _, want := range []string{`role "r1"`, `"Admin"`, "roles:write (permissions:type:delegate)"} {
+				if !strings.Contains(detail, want) {
+					t.Errorf("warning %q does not contain %q", detail, want)
+				}
+			}
+			if strings.Contains(detail, "reports:read") {
+				t.Errorf("warning names a permission that manages nothing: %q", detail)
+			}
+		})
+	}
+}
