@@ -27,17 +27,7 @@ func startRun(t *testing.T, args ...string) (string, func()) {
 	}
 	return url, func() {
 		t.Helper()
-		if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
-			t.Fatal(err)
-		}
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("run: %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Fatal("no stop on SIGINT")
-		}
+		stopRun(t, syscall.SIGINT, done)
 	}
 }
 

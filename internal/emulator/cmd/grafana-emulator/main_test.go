@@ -40,17 +40,7 @@ func TestRunServesAndStopsOnSignal(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Errorf("generation 8 builtin-roles: %d", resp.StatusCode)
 	}
-	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("run: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("no stop on SIGINT")
-	}
+	stopRun(t, syscall.SIGINT, done)
 	if _, err := http.Get(url + "/api/health"); err == nil {
 		t.Error("still serving after stop")
 	}
@@ -66,5 +56,22 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		if err := run(append([]string{"--addr", "127.0.0.1:0"}, args...)); err == nil {
 			t.Errorf("%v: no error", args)
 		}
+	}
+}
+
+// stopRun sends sig to this process, as a user's Ctrl-C or a service
+// manager would, and waits for run to return cleanly.
+func stopRun(t *testing.T, sig syscall.Signal, done <-chan error) {
+	t.Helper()
+	if err := syscall.Kill(os.Getpid(), sig); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no stop on %v", sig)
 	}
 }

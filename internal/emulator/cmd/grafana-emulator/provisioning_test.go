@@ -58,15 +58,5 @@ func TestRunProvisionsAtStart(t *testing.T) {
 			t.Errorf("GET %s: %d %s, want %s", path, resp.StatusCode, body[:n], want)
 		}
 	}
-	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("run: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("no stop on SIGINT")
-	}
+	stopRun(t, syscall.SIGINT, done)
 }

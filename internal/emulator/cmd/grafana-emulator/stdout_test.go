@@ -78,18 +78,7 @@ func TestRunPrintsOneURLLineAndStopsOnSIGTERM(t *testing.T) {
 		t.Errorf("default generation lacks basic_viewer: %d", st)
 	}
 
-	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("run: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		restore()
-		t.Fatal("no stop on SIGTERM")
-	}
+	stopRun(t, syscall.SIGTERM, done)
 	restore()
 	w.Close()
 	var rest []string
