@@ -77,10 +77,24 @@ func TestRSSWatcherSeesItself(t *testing.T) {
 		t.Skip(err)
 	}
 	exe, _ = filepath.EvalSymlinks(exe)
+	for start := time.Now(); time.Since(start) < 50*time.Millisecond; { // some CPU time to see
+	}
 	w := watchRSS(exe, time.Millisecond)
-	peak, procs := w.Stop()
-	if procs < 1 || peak <= 0 {
-		t.Errorf("watcher saw %d processes, peak %d; want this test process", procs, peak)
+	peak, procs, cpu := w.Stop()
+	if procs < 1 || peak <= 0 || cpu <= 0 {
+		t.Errorf("watcher saw %d processes, peak %d, CPU %v; want this test process", procs, peak, cpu)
+	}
+}
+
+func TestParseStatCPU(t *testing.T) {
+	// The command name holds a space and a parenthesis; utime 250, stime 70 ticks.
+	stat := "4242 (a b) c) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 70 0 0 20 0 12 0 1000 0 0\n"
+	got, ok := parseStatCPU(stat)
+	if !ok || got != 3200*time.Millisecond {
+		t.Errorf("parseStatCPU = %v, %v; want 3.2s", got, ok)
+	}
+	if _, ok := parseStatCPU("4242 (x) S 1"); ok {
+		t.Error("parseStatCPU accepted a truncated line")
 	}
 }
 
@@ -151,7 +165,15 @@ func TestReportKeepsNotes(t *testing.T) {
 	if strings.Count(next, "## Notes") != 1 || !strings.HasSuffix(next, "Why the plan target is missed.\n") {
 		t.Errorf("notes not carried over once:\n%s", next)
 	}
-	if !strings.Contains(next, "| 1000 | plan (no changes) | 2100 | 1.00 | 10.00 | 0.10× | 0.00 | 0.00 | 10 | 0.005 |") {
+	if !strings.Contains(next, "| 1000 | plan (no changes) | 2100 | 1.00 | 10.00 | 0.10× | 0.00 | 0.00 | 0.00 | 10 | 0.005 |") {
 		t.Errorf("table row missing:\n%s", next)
+	}
+}
+
+func TestTableSplitsProviderCPU(t *testing.T) {
+	var b strings.Builder
+	writeTable(&b, []measurement{{N: 10, Op: opPlan, Resources: 21, Seconds: 4, FloorSeconds: 2, CPUSeconds: 8, ProviderCPUSeconds: 3, FloorCPUSeconds: 2}})
+	if !strings.Contains(b.String(), "| 2.00× | 8.00 | 3.00 | 2.00 |") {
+		t.Errorf("CPU columns (total, provider, floor) missing:\n%s", b.String())
 	}
 }

@@ -216,11 +216,13 @@ func (b *bench) measureSize(ctx context.Context, n int) ([]measurement, error) {
 		}
 		w := watchRSS(b.exe, 20*time.Millisecond)
 		took, cpu, err := b.timed(ctx, provDir, env, op, e)
-		m.PeakRSS, _ = w.Stop()
+		var providerCPU time.Duration
+		m.PeakRSS, _, providerCPU = w.Stop()
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", op, err)
 		}
 		m.Seconds, m.CPUSeconds = took.Seconds(), cpu.Seconds()
+		m.ProviderCPUSeconds = min(providerCPU, cpu).Seconds()
 		if m.Requests, err = fetchStats(ctx, srv.URL); err != nil {
 			return nil, err
 		}
@@ -231,8 +233,8 @@ func (b *bench) measureSize(ctx context.Context, n int) ([]measurement, error) {
 			delete(applied, provDir)
 			delete(applied, floorDir)
 		}
-		fmt.Printf("    N=%d %-24s %7.2fs (floor %6.2fs, %.2f×)  CPU %6.2fs (floor %6.2fs)  %6d requests (%.3f per resource)  peak RSS %s\n",
-			n, op, m.Seconds, m.FloorSeconds, m.ratio(), m.CPUSeconds, m.FloorCPUSeconds, m.totalRequests(), m.requestsPerResource(), mib(m.PeakRSS))
+		fmt.Printf("    N=%d %-24s %7.2fs (floor %6.2fs, %.2f×)  CPU %6.2fs (provider %6.2fs; floor %6.2fs)  %6d requests (%.3f per resource)  peak RSS %s\n",
+			n, op, m.Seconds, m.FloorSeconds, m.ratio(), m.CPUSeconds, m.ProviderCPUSeconds, m.FloorCPUSeconds, m.totalRequests(), m.requestsPerResource(), mib(m.PeakRSS))
 		out = append(out, m)
 	}
 	return out, nil
