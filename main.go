@@ -1,12 +1,11 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"os"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/provider"
 )
@@ -22,10 +21,11 @@ func main() {
 		quietDiscardedLogs(os.LookupEnv, os.Setenv)
 	}
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/grafanarbac/grafanarbac",
-		Debug:   debug,
-	})
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err := tf6server.Serve("registry.terraform.io/grafanarbac/grafanarbac", provider.NewProtocol6(version), opts...)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	sdkacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 
@@ -30,7 +29,7 @@ const ProviderName = "grafanarbac"
 
 // ProtoV6ProviderFactories serve the provider in-process.
 var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	ProviderName: providerserver.NewProtocol6WithError(provider.New("acctest")()),
+	ProviderName: provider.NewProtocol6WithError("acctest"),
 }
 
 // Env is the Grafana the acceptance tests run against.

@@ -18,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -135,7 +134,7 @@ type rpcCall struct {
 func (r *rpcRecorder) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		acctest.ProviderName: func() (tfprotov6.ProviderServer, error) {
-			s, err := providerserver.NewProtocol6WithError(provider.New("acctest")())()
+			s, err := provider.NewProtocol6WithError("acctest")()
 			return &recordingServer{ProviderServer: s, rec: r}, err
 		},
 	}
