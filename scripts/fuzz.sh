@@ -4,7 +4,7 @@
 # A failing input is saved under the package's testdata/fuzz/ for replay.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-fuzztime="${FUZZTIME:-10s}"
+fuzztime="${FUZZTIME:-30000x}"
 
 ran=0
 while read -r file; do
