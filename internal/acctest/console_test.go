@@ -16,23 +16,7 @@ import (
 // the function's example directory, whose locals call it. A broken file
 // fails the console with the rule it breaks.
 func TestProvisioningFunctionInConsole(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("needs a terraform CLI: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH (make test does)")
-	}
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		t.Fatal("TF_ACC_TERRAFORM_PATH is not set")
-	}
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	work := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(work, "bin", "terraform-provider-grafanarbac"), ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
+	tf, root, work := terraformWithProvider(t)
 	cli := filepath.Join(work, "cli.tfrc")
 	cfg := fmt.Sprintf(`provider_installation {
   dev_overrides {

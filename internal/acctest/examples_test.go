@@ -16,23 +16,7 @@ import (
 // against the provider built from this tree, and that every resource, data
 // source and function has the examples the docs are generated from.
 func TestExamples(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("needs a terraform CLI: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH (make test does)")
-	}
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		t.Fatal("TF_ACC_TERRAFORM_PATH is not set")
-	}
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	work := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(work, "bin", "terraform-provider-grafanarbac"), ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
+	tf, root, work := terraformWithProvider(t)
 	// Examples without a terraform block resolve to hashicorp/grafanarbac.
 	cli := filepath.Join(work, "cli.tfrc")
 	cfg := fmt.Sprintf(`provider_installation {
@@ -61,7 +45,7 @@ func TestExamples(t *testing.T) {
 
 	examples := filepath.Join(root, "examples")
 	var dirs []string
-	err = filepath.WalkDir(examples, func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(examples, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || filepath.Ext(p) != ".tf" {
 			return err
 		}
