@@ -51,6 +51,8 @@ func FuzzResponseDecoding(f *testing.F) {
 		{404, `{"error":"not found"}`},
 		{429, `{}`},
 		{500, `{"message":"` + long + fuzzPassword + `"}`},
+		// The server itself sent only the start of the password; CI once took that for a leak.
+		{500, `{"message":"` + long + fuzzPassword[:10] + `XYZ"}`},
 		{502, `<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>`},
 		{503, "\xff\xfe broken \x00"},
 	} {
@@ -98,7 +100,9 @@ func FuzzResponseDecoding(f *testing.F) {
 				continue
 			}
 			text := err.Error()
-			if strings.Contains(text, fuzzPassword) || containsPrefixOf(text, fuzzPassword) {
+			// A cut start of the password leaks only what the server sent whole.
+			sentWhole := strings.Contains(messageText(body), fuzzPassword)
+			if strings.Contains(text, fuzzPassword) || sentWhole && containsPrefixOf(text, fuzzPassword) {
 				t.Errorf("%s: error carries the password: %q", name, text)
 			}
 			if len(text) > 1000 {

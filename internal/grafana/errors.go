@@ -104,6 +104,11 @@ const maxMessageLen = 300
 // from a proxy, plain text) becomes a short single-line text. Secrets are
 // scrubbed before the text is cut, so no cut leaves part of one behind.
 func errorMessage(body []byte, redact func(string) string) string {
+	return truncate(redact(messageText(body)))
+}
+
+// messageText is the whole text errorMessage shows, before scrubbing and cutting.
+func messageText(body []byte) string {
 	var m struct {
 		Message string `json:"message"`
 		Error   string `json:"error"`
@@ -111,16 +116,16 @@ func errorMessage(body []byte, redact func(string) string) string {
 	if json.Unmarshal(body, &m) == nil {
 		switch {
 		case m.Message != "":
-			return truncate(redact(m.Message))
+			return m.Message
 		case m.Error != "":
-			return truncate(redact(m.Error))
+			return m.Error
 		}
 	}
 	text := string(body)
 	if strings.Contains(text, "<") {
 		text = stripTags(text)
 	}
-	return truncate(redact(strings.Join(strings.Fields(text), " ")))
+	return strings.Join(strings.Fields(text), " ")
 }
 
 // htmlNoise is what a page holds that is no text: style sheets, scripts
