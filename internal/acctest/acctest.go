@@ -32,6 +32,16 @@ var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, erro
 	ProviderName: provider.NewProtocol6WithError("acctest"),
 }
 
+// ProviderFactoriesWithEnv serve a provider whose only environment is env:
+// GRAFANA_* variables not in it are unset. Tests of the environment use it
+// instead of t.Setenv, which would keep them from running in parallel.
+func ProviderFactoriesWithEnv(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
+	getenv := func(k string) string { return env[k] }
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		ProviderName: provider.NewProtocol6WithEnvWithError("acctest", getenv),
+	}
+}
+
 // Env is the Grafana the acceptance tests run against.
 type Env struct {
 	URL  string

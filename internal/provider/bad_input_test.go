@@ -34,8 +34,9 @@ type badInputCase struct {
 	importAddr, importID string
 }
 
-// runBadInputCases runs each case in its own Terraform working directory and
-// compares a snapshot of the server's roles and assignments before and after.
+// runBadInputCases runs each case in its own Terraform working directory,
+// the cases in parallel, and compares a snapshot of the server's roles and
+// assignments before and after each.
 func runBadInputCases(t *testing.T, env *acctest.Env, targets badInputTargets, cases []badInputCase) {
 	t.Helper()
 	seen := map[string]bool{}
@@ -45,14 +46,16 @@ func runBadInputCases(t *testing.T, env *acctest.Env, targets badInputTargets, c
 		}
 		seen[c.name] = true
 		t.Run(c.name, func(t *testing.T) {
-			clearGrafanaEnv(t)
-			setEnvVars(t, c.env)
+			// In parallel with each other only: the caller runs no test
+			// in parallel with the cases, since no other test may change
+			// the server between the snapshots.
+			t.Parallel()
 			before := takeBadInputSnapshot(t, env, targets)
 			step := resource.TestStep{Config: c.config, ExpectError: c.expect, PlanOnly: !c.apply}
 			if c.importAddr != "" {
 				step = resource.TestStep{Config: c.config, ResourceName: c.importAddr, ImportState: true, ImportStateId: c.importID, ExpectError: c.expect}
 			}
-			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories, Steps: []resource.TestStep{step}})
+			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProviderFactoriesWithEnv(c.env), Steps: []resource.TestStep{step}})
 			if after := takeBadInputSnapshot(t, env, targets); !reflect.DeepEqual(before, after) {
 				t.Errorf("the server changed:\n%s", before.diff(after))
 			}
@@ -463,7 +466,6 @@ var diagnosticStart = regexp.MustCompile(`(?m)^Error: `)
 // rounds (validation, then plan) instead of one run per case.
 func runBadInputBatch(t *testing.T, env *acctest.Env, targets badInputTargets, cases []badInputCase) {
 	t.Helper()
-	clearGrafanaEnv(t)
 	before := takeBadInputSnapshot(t, env, targets)
 	label := func(i int) string { return fmt.Sprintf("bad_input_case_%02d", i) }
 	pending := map[int]bool{}
@@ -482,7 +484,7 @@ func runBadInputBatch(t *testing.T, env *acctest.Env, targets badInputTargets, c
 		}
 		var out string
 		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			ProtoV6ProviderFactories: acctest.ProviderFactoriesWithEnv(nil),
 			ErrorCheck:               func(err error) error { out = err.Error(); return nil },
 			Steps:                    []resource.TestStep{{Config: config.String(), PlanOnly: true}},
 		})

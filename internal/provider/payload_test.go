@@ -70,6 +70,7 @@ func answerWith(status int, ctype, body string) func(http.ResponseWriter, func()
 }
 
 func TestProviderUnexpectedPayloads(t *testing.T) {
+	t.Parallel()
 	g := startOwnEmulator(t, emulator.Config{})
 	ctx := context.Background()
 	perm := grafana.Permission{Action: "teams:read", Scope: "teams:id:" + acctest.RandName("p")}
@@ -80,7 +81,6 @@ func TestProviderUnexpectedPayloads(t *testing.T) {
 	}
 	proxy := newPayloadProxy(t, g, "/api/access-control/roles/"+uid)
 	provider := providerBlockHCL("url = "+hclQuote(proxy.url), "auth = "+hclQuote(g.Auth), "retries = 0")
-	clearGrafanaEnv(t)
 
 	readRole := provider + fmt.Sprintf("data \"grafanarbac_role\" \"r\" {\n  uid = %q\n}\n", uid)
 	noPageInOutput := func(t *testing.T, out string) {
@@ -95,7 +95,7 @@ func TestProviderUnexpectedPayloads(t *testing.T) {
 
 	t.Run("HTML error page from a proxy", func(t *testing.T) {
 		proxy.set(answerWith(http.StatusBadGateway, "text/html", proxyErrorPage))
-		out := runExpectingFailure(t, readRole, true)
+		out := runExpectingFailure(t, nil, readRole, true)
 		assertOneErrorDiagnostic(t, out, uid, "502 Bad Gateway", "nginx")
 		noPageInOutput(t, out)
 	})
@@ -103,7 +103,7 @@ func TestProviderUnexpectedPayloads(t *testing.T) {
 	t.Run("HTML page with status 200", func(t *testing.T) {
 		// An SSO proxy that answers with its login page.
 		proxy.set(answerWith(http.StatusOK, "text/html", "<html><head><title>Sign in</title></head><body>"+strings.Repeat("<input>", 300)+"</body></html>"))
-		out := runExpectingFailure(t, readRole, true)
+		out := runExpectingFailure(t, nil, readRole, true)
 		assertOneErrorDiagnostic(t, out, uid, "GET /api/access-control/roles/"+uid, "decoding the answer")
 		noPageInOutput(t, out)
 	})
@@ -111,7 +111,7 @@ func TestProviderUnexpectedPayloads(t *testing.T) {
 	t.Run("null body", func(t *testing.T) {
 		// Nothing usable: the data source must not report an empty role as found.
 		proxy.set(answerWith(http.StatusOK, "application/json", "null"))
-		out := runExpectingFailure(t, readRole, true)
+		out := runExpectingFailure(t, nil, readRole, true)
 		assertOneErrorDiagnostic(t, out, uid, "the answer holds no role")
 		noPageInOutput(t, out)
 	})
@@ -136,7 +136,7 @@ resource "grafanarbac_custom_role" "r" {
 			answerWith(http.StatusOK, "application/json", body)(w, nil)
 		}
 		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			ProtoV6ProviderFactories: acctest.ProviderFactoriesWithEnv(nil),
 			Steps: []resource.TestStep{
 				{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
 				{

@@ -63,11 +63,19 @@ var apiGenerations = []string{generationAuto, generationLegacy, generationBasic}
 
 type grafanarbacProvider struct {
 	version string
+	// getenv reads GRAFANA_* variables. Tests give each provider its own
+	// environment, so that tests of it need not share the process's.
+	getenv func(string) string
 }
 
 // New returns the provider factory; version is set by the linker in main.go.
 func New(version string) func() provider.Provider {
-	return func() provider.Provider { return &grafanarbacProvider{version: version} }
+	return NewWithEnv(version, os.Getenv)
+}
+
+// NewWithEnv is New with the environment read through getenv.
+func NewWithEnv(version string, getenv func(string) string) func() provider.Provider {
+	return func() provider.Provider { return &grafanarbacProvider{version: version, getenv: getenv} }
 }
 
 type providerModel struct {
@@ -261,7 +269,7 @@ func (p *grafanarbacProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 
-	s := resolveSettings(ctx, m, &resp.Diagnostics)
+	s := resolveSettings(ctx, m, p.getenv, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -375,14 +383,14 @@ func connectionHint(u string, err error) (path.Path, string) {
 	}
 }
 
-func resolveSettings(ctx context.Context, m providerModel, diags *diag.Diagnostics) settings {
+func resolveSettings(ctx context.Context, m providerModel, getenv func(string) string, diags *diag.Diagnostics) settings {
 	s := settings{
-		url:            stringOr(m.URL, envURL),
-		auth:           stringOr(m.Auth, envAuth),
-		caCert:         stringOr(m.CACert, envCACert),
-		tlsCert:        stringOr(m.TLSCert, envTLSCert),
-		tlsKey:         stringOr(m.TLSKey, envTLSKey),
-		generationName: stringOr(m.APIGeneration, envAPIGeneration),
+		url:            stringOr(m.URL, getenv(envURL)),
+		auth:           stringOr(m.Auth, getenv(envAuth)),
+		caCert:         stringOr(m.CACert, getenv(envCACert)),
+		tlsCert:        stringOr(m.TLSCert, getenv(envTLSCert)),
+		tlsKey:         stringOr(m.TLSKey, getenv(envTLSKey)),
+		generationName: stringOr(m.APIGeneration, getenv(envAPIGeneration)),
 	}
 	if s.url == "" {
 		diags.AddAttributeError(path.Root("url"), "Missing Grafana URL",
@@ -397,14 +405,14 @@ func resolveSettings(ctx context.Context, m providerModel, diags *diag.Diagnosti
 		diags.AddAttributeError(path.Root("auth"), "Invalid auth", msg+fromEnv(m.Auth, envAuth))
 	}
 
-	s.orgID = int64Or(m.OrgID, envOrgID, 1, 1, diags, "org_id")
-	s.retries = int64Or(m.Retries, envRetries, defaultRetries, 0, diags, "retries")
-	s.retryWait = time.Duration(int64Or(m.RetryWait, envRetryWait, 0, 0, diags, "retry_wait")) * time.Second
-	s.timeout = time.Duration(int64Or(m.Timeout, envTimeout, defaultTimeout, 1, diags, "timeout")) * time.Second
+	s.orgID = int64Or(m.OrgID, envOrgID, getenv(envOrgID), 1, 1, diags, "org_id")
+	s.retries = int64Or(m.Retries, envRetries, getenv(envRetries), defaultRetries, 0, diags, "retries")
+	s.retryWait = time.Duration(int64Or(m.RetryWait, envRetryWait, getenv(envRetryWait), 0, 0, diags, "retry_wait")) * time.Second
+	s.timeout = time.Duration(int64Or(m.Timeout, envTimeout, getenv(envTimeout), defaultTimeout, 1, diags, "timeout")) * time.Second
 
 	s.insecure = m.InsecureSkipVerify.ValueBool()
 	if m.InsecureSkipVerify.IsNull() {
-		if v := os.Getenv(envInsecureSkipVerify); v != "" {
+		if v := getenv(envInsecureSkipVerify); v != "" {
 			b, err := strconv.ParseBool(v)
 			if err != nil {
 				diags.AddAttributeError(path.Root("insecure_skip_verify"), "Invalid "+envInsecureSkipVerify,
@@ -416,7 +424,7 @@ func resolveSettings(ctx context.Context, m providerModel, diags *diag.Diagnosti
 
 	if !m.HTTPHeaders.IsNull() {
 		diags.Append(m.HTTPHeaders.ElementsAs(ctx, &s.headers, false)...)
-	} else if v := os.Getenv(envHTTPHeaders); v != "" {
+	} else if v := getenv(envHTTPHeaders); v != "" {
 		if err := json.Unmarshal([]byte(v), &s.headers); err != nil {
 			diags.AddAttributeError(path.Root("http_headers"), "Invalid "+envHTTPHeaders,
 				envHTTPHeaders+` must be a JSON object of strings, e.g. {"X-Scope": "a"}.`)
@@ -452,18 +460,17 @@ func fromEnv(v types.String, env string) string {
 	return ""
 }
 
-func stringOr(v types.String, env string) string {
+func stringOr(v types.String, fromEnv string) string {
 	if !v.IsNull() {
 		return v.ValueString()
 	}
-	return os.Getenv(env)
+	return fromEnv
 }
 
-func int64Or(v types.Int64, env string, def, minimum int64, diags *diag.Diagnostics, attr string) int64 {
+func int64Or(v types.Int64, env, raw string, def, minimum int64, diags *diag.Diagnostics, attr string) int64 {
 	if !v.IsNull() {
 		return v.ValueInt64()
 	}
-	raw := os.Getenv(env)
 	if raw == "" {
 		return def
 	}

@@ -38,7 +38,8 @@ var grafanaEnvVars = []string{
 // clearGrafanaEnv empties the provider's variables for the test, so that a
 // developer's own settings (or the real-Grafana mode of acctest) cannot make
 // a test pass or fail. Call acctest.Get first when the test uses it: it reads
-// GRAFANA_URL and GRAFANA_AUTH once.
+// GRAFANA_URL and GRAFANA_AUTH once. Tests that only need the provider to see
+// variables pass them to the helpers below instead, and can run in parallel.
 func clearGrafanaEnv(t *testing.T) {
 	t.Helper()
 	for _, v := range grafanaEnvVars {
@@ -46,12 +47,19 @@ func clearGrafanaEnv(t *testing.T) {
 	}
 }
 
-// setEnvVars sets several variables for the test.
-func setEnvVars(t *testing.T, vars map[string]string) {
-	t.Helper()
-	for k, v := range vars {
-		t.Setenv(k, v)
+// providerEnv is the whole environment of a provider in a test: GRAFANA_*
+// variables not in it are unset.
+type providerEnv map[string]string
+
+// with returns a copy of e with k set to v.
+func (e providerEnv) with(k, v string) providerEnv {
+	out := providerEnv{k: v}
+	for a, b := range e {
+		if a != k {
+			out[a] = b
+		}
 	}
+	return out
 }
 
 // ownGrafana is an emulator owned by one test.
@@ -138,20 +146,21 @@ var checkReadsGrafanaHCL = resource.TestCheckResourceAttrWith("data.grafanarbac_
 	return nil
 })
 
-// expectProviderWorks applies config (reading Grafana) and expects success.
-func expectProviderWorks(t *testing.T, config string) {
+// expectProviderWorks applies config (reading Grafana) with a provider
+// whose environment is env, and expects success.
+func expectProviderWorks(t *testing.T, env providerEnv, config string) {
 	t.Helper()
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: acctest.ProviderFactoriesWithEnv(env),
 		Steps:                    []resource.TestStep{{Config: config, Check: checkReadsGrafanaHCL}},
 	})
 }
 
 // expectProviderPlanError plans config and expects an error matching re.
-func expectProviderPlanError(t *testing.T, config string, re *regexp.Regexp) {
+func expectProviderPlanError(t *testing.T, env providerEnv, config string, re *regexp.Regexp) {
 	t.Helper()
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: acctest.ProviderFactoriesWithEnv(env),
 		Steps:                    []resource.TestStep{{Config: config, PlanOnly: true, ExpectError: re}},
 	})
 }
@@ -159,11 +168,11 @@ func expectProviderPlanError(t *testing.T, config string, re *regexp.Regexp) {
 // runExpectingFailure runs one step of config (plan only, or plan and apply) that
 // must fail, and returns Terraform's error output for the caller to
 // inspect: ExpectError can only match a pattern, not count diagnostics.
-func runExpectingFailure(t *testing.T, config string, planOnly bool) string {
+func runExpectingFailure(t *testing.T, env providerEnv, config string, planOnly bool) string {
 	t.Helper()
 	var got error
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: acctest.ProviderFactoriesWithEnv(env),
 		ErrorCheck: func(err error) error {
 			got = err
 			return nil // inspected below
@@ -204,23 +213,39 @@ resource "grafanarbac_custom_role" "r" {
 }
 `
 
-func TestProviderConfig_EnvFallbacks(t *testing.T) {
+// TestProviderConfig_ProcessEnvironment proves that the provider Terraform
+// runs reads the process's environment; the tests below give each provider
+// an environment of its own, to run in parallel.
+func TestProviderConfig_ProcessEnvironment(t *testing.T) {
 	g := startOwnEmulator(t, emulator.Config{})
+	clearGrafanaEnv(t)
+	t.Setenv("GRAFANA_URL", g.URL)
+	t.Setenv("GRAFANA_AUTH", g.Auth)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps:                    []resource.TestStep{{Config: providerBlockHCL() + readsGrafanaHCL, Check: checkReadsGrafanaHCL}},
+	})
+}
+
+func TestProviderConfig_EnvFallbacks(t *testing.T) {
+	t.Parallel()
+	g := startOwnEmulator(t, emulator.Config{})
+	fromEnv := providerEnv{"GRAFANA_URL": g.URL, "GRAFANA_AUTH": g.Auth}
 
 	t.Run("url and auth", func(t *testing.T) {
-		clearGrafanaEnv(t)
-		setEnvVars(t, map[string]string{"GRAFANA_URL": g.URL, "GRAFANA_AUTH": g.Auth})
-		expectProviderWorks(t, providerBlockHCL()+readsGrafanaHCL)
+		t.Parallel()
+		expectProviderWorks(t, fromEnv, providerBlockHCL()+readsGrafanaHCL)
 	})
 
 	t.Run("configuration wins over the environment", func(t *testing.T) {
-		clearGrafanaEnv(t)
+		t.Parallel()
 		// Nothing listens on port 1, and the wrong password would be refused.
-		setEnvVars(t, map[string]string{"GRAFANA_URL": "http://127.0.0.1:1", "GRAFANA_AUTH": "admin:wrong-password"})
-		expectProviderWorks(t, providerBlockHCL("url = "+hclQuote(g.URL), "auth = "+hclQuote(g.Auth))+readsGrafanaHCL)
+		env := providerEnv{"GRAFANA_URL": "http://127.0.0.1:1", "GRAFANA_AUTH": "admin:wrong-password"}
+		expectProviderWorks(t, env, providerBlockHCL("url = "+hclQuote(g.URL), "auth = "+hclQuote(g.Auth))+readsGrafanaHCL)
 	})
 
 	t.Run("org_id", func(t *testing.T) {
+		t.Parallel()
 		ctx := context.Background()
 		org, err := g.Client.CreateOrg(ctx, acctest.RandName("org"))
 		if err != nil {
@@ -230,14 +255,11 @@ func TestProviderConfig_EnvFallbacks(t *testing.T) {
 		if _, err := g.Client.WithOrg(org).CreateTeam(ctx, team, ""); err != nil {
 			t.Fatal(err)
 		}
-		clearGrafanaEnv(t)
-		setEnvVars(t, map[string]string{"GRAFANA_URL": g.URL, "GRAFANA_AUTH": g.Auth})
 		config := providerBlockHCL() + fmt.Sprintf("data \"grafanarbac_team\" \"t\" {\n  name = %q\n}\n", team)
 		// The team exists only in the new org: found only when the provider looks there.
-		expectProviderPlanError(t, config, regexp.MustCompile(`(?s)Team not found.*In organization 1,`))
-		t.Setenv("GRAFANA_ORG_ID", strconv.FormatInt(org, 10))
+		expectProviderPlanError(t, fromEnv, config, regexp.MustCompile(`(?s)Team not found.*In organization 1,`))
 		resource.Test(t, resource.TestCase{
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			ProtoV6ProviderFactories: acctest.ProviderFactoriesWithEnv(fromEnv.with("GRAFANA_ORG_ID", strconv.FormatInt(org, 10))),
 			Steps: []resource.TestStep{{Config: config, Check: resource.ComposeTestCheckFunc(
 				resource.TestCheckResourceAttr("data.grafanarbac_team.t", "org_id", strconv.FormatInt(org, 10)),
 				resource.TestCheckResourceAttrSet("data.grafanarbac_team.t", "id"),
@@ -246,6 +268,7 @@ func TestProviderConfig_EnvFallbacks(t *testing.T) {
 	})
 
 	t.Run("http_headers", func(t *testing.T) {
+		t.Parallel()
 		// A proxy that lets only requests carrying its key through to Grafana.
 		proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Header.Get("X-Proxy-Key") != "open-sesame" {
@@ -257,17 +280,15 @@ func TestProviderConfig_EnvFallbacks(t *testing.T) {
 			g.Srv.Emulator.ServeHTTP(w, r)
 		}))
 		t.Cleanup(proxy.Close)
-		clearGrafanaEnv(t)
-		setEnvVars(t, map[string]string{"GRAFANA_URL": proxy.URL, "GRAFANA_AUTH": g.Auth})
-		expectProviderPlanError(t, providerBlockHCL()+readsGrafanaHCL, regexp.MustCompile(`407 Proxy Authentication Required`))
-		t.Setenv("GRAFANA_HTTP_HEADERS", `{"X-Proxy-Key": "open-sesame"}`)
-		expectProviderWorks(t, providerBlockHCL()+readsGrafanaHCL)
+		viaProxy := providerEnv{"GRAFANA_URL": proxy.URL, "GRAFANA_AUTH": g.Auth}
+		expectProviderPlanError(t, viaProxy, providerBlockHCL()+readsGrafanaHCL, regexp.MustCompile(`407 Proxy Authentication Required`))
+		expectProviderWorks(t, viaProxy.with("GRAFANA_HTTP_HEADERS", `{"X-Proxy-Key": "open-sesame"}`), providerBlockHCL()+readsGrafanaHCL)
 		// The attribute itself, for completeness: same proxy, no variable.
-		t.Setenv("GRAFANA_HTTP_HEADERS", "")
-		expectProviderWorks(t, providerBlockHCL(`http_headers = { "X-Proxy-Key" = "open-sesame" }`)+readsGrafanaHCL)
+		expectProviderWorks(t, viaProxy, providerBlockHCL(`http_headers = { "X-Proxy-Key" = "open-sesame" }`)+readsGrafanaHCL)
 	})
 
 	t.Run("retries and retry_wait", func(t *testing.T) {
+		t.Parallel()
 		// Every request fails with 503, so Configure's one request is tried
 		// 1 + retries times, retry_wait apart (at least half of it: jitter).
 		var mu sync.Mutex
@@ -279,9 +300,8 @@ func TestProviderConfig_EnvFallbacks(t *testing.T) {
 			w.WriteHeader(http.StatusServiceUnavailable)
 		}))
 		t.Cleanup(broken.Close)
-		clearGrafanaEnv(t)
-		setEnvVars(t, map[string]string{"GRAFANA_URL": broken.URL, "GRAFANA_AUTH": g.Auth, "GRAFANA_RETRIES": "1", "GRAFANA_RETRY_WAIT": "2"})
-		expectProviderPlanError(t, providerBlockHCL()+readsGrafanaHCL, regexp.MustCompile(`503 Service Unavailable`))
+		env := providerEnv{"GRAFANA_URL": broken.URL, "GRAFANA_AUTH": g.Auth, "GRAFANA_RETRIES": "1", "GRAFANA_RETRY_WAIT": "2"}
+		expectProviderPlanError(t, env, providerBlockHCL()+readsGrafanaHCL, regexp.MustCompile(`503 Service Unavailable`))
 		mu.Lock()
 		defer mu.Unlock()
 		if len(seen) != 2 {
@@ -294,11 +314,11 @@ func TestProviderConfig_EnvFallbacks(t *testing.T) {
 	})
 
 	t.Run("timeout", func(t *testing.T) {
+		t.Parallel()
 		slow := startOwnEmulator(t, emulator.Config{Faults: emulator.Faults{Latency: 20 * time.Second}})
-		clearGrafanaEnv(t)
-		setEnvVars(t, map[string]string{"GRAFANA_URL": slow.URL, "GRAFANA_AUTH": slow.Auth, "GRAFANA_TIMEOUT": "1", "GRAFANA_RETRIES": "0"})
+		env := providerEnv{"GRAFANA_URL": slow.URL, "GRAFANA_AUTH": slow.Auth, "GRAFANA_TIMEOUT": "1", "GRAFANA_RETRIES": "0"}
 		start := time.Now()
-		out := runExpectingFailure(t, providerBlockHCL()+readsGrafanaHCL, true)
+		out := runExpectingFailure(t, env, providerBlockHCL()+readsGrafanaHCL, true)
 		assertOneErrorDiagnostic(t, out, "Grafana did not answer in time", slow.URL, "no answer within 1s", "raise timeout (or GRAFANA_TIMEOUT)")
 		// Terraform itself takes a second or two; the default timeout (30s) would take far longer.
 		if took := time.Since(start); took > 10*time.Second {
@@ -307,22 +327,23 @@ func TestProviderConfig_EnvFallbacks(t *testing.T) {
 	})
 
 	t.Run("api_generation", func(t *testing.T) {
+		t.Parallel()
+		// Its own emulator: the test counts requests, which others would add to.
+		g := startOwnEmulator(t, emulator.Config{})
 		// Forcing the generation skips the probe of /builtin-roles.
 		forced := "9+"
 		if g.Srv.Emulator.Generation() == 8 {
 			forced = "8"
 		}
-		clearGrafanaEnv(t)
-		setEnvVars(t, map[string]string{"GRAFANA_URL": g.URL, "GRAFANA_AUTH": g.Auth})
+		env := providerEnv{"GRAFANA_URL": g.URL, "GRAFANA_AUTH": g.Auth}
 		const probe = "GET /api/access-control/builtin-roles"
 		before := emulatorRequestCounts(t, g)[probe]
-		expectProviderWorks(t, providerBlockHCL()+readsGrafanaHCL)
+		expectProviderWorks(t, env, providerBlockHCL()+readsGrafanaHCL)
 		if emulatorRequestCounts(t, g)[probe] == before {
 			t.Fatalf("with api_generation unset the provider did not probe %s; the test below proves nothing", probe)
 		}
-		t.Setenv("GRAFANA_API_GENERATION", forced)
 		before = emulatorRequestCounts(t, g)[probe]
-		expectProviderWorks(t, providerBlockHCL()+readsGrafanaHCL)
+		expectProviderWorks(t, env.with("GRAFANA_API_GENERATION", forced), providerBlockHCL()+readsGrafanaHCL)
 		if n := emulatorRequestCounts(t, g)[probe] - before; n != 0 {
 			t.Errorf("GRAFANA_API_GENERATION=%s: the provider still probed the generation (%d requests)", forced, n)
 		}
@@ -338,6 +359,7 @@ func TestProviderConfig_BadValues(t *testing.T) {
 }
 
 func TestProviderConfig_UnreachableReportedOnce(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -345,10 +367,10 @@ func TestProviderConfig_UnreachableReportedOnce(t *testing.T) {
 	url := "http://" + ln.Addr().String()
 	ln.Close() // nothing listens there now
 
-	clearGrafanaEnv(t)
-	t.Setenv("GRAFANA_AUTH", "admin:secret-pw") // not in the configuration, which Terraform may quote
+	// The password is not in the configuration, which Terraform may quote.
+	env := providerEnv{"GRAFANA_AUTH": "admin:secret-pw"}
 	start := time.Now()
-	out := runExpectingFailure(t, providerBlockHCL("url = "+hclQuote(url), "retries = 0")+manyReadersHCL, true)
+	out := runExpectingFailure(t, env, providerBlockHCL("url = "+hclQuote(url), "retries = 0")+manyReadersHCL, true)
 	assertOneErrorDiagnostic(t, out, "Cannot reach Grafana", "No answer from Grafana at "+url, "connection refused", "Check url (or GRAFANA_URL) and the network.")
 	if strings.Contains(out, "goroutine ") || strings.Contains(out, "panic") {
 		t.Errorf("the error output looks like a Go stack:\n%s", out)
@@ -362,14 +384,13 @@ func TestProviderConfig_UnreachableReportedOnce(t *testing.T) {
 }
 
 func TestProviderConfig_UnauthorizedReportedOnce(t *testing.T) {
+	t.Parallel()
 	g := startOwnEmulator(t, emulator.Config{})
-	clearGrafanaEnv(t)
 	// Credentials come from the environment: Terraform quotes the
 	// configuration line of an error, which would show a configured value
 	// whatever the provider does.
 	config := providerBlockHCL("url = "+hclQuote(g.URL)) + manyReadersHCL
-	t.Setenv("GRAFANA_AUTH", "admin:not-the-password")
-	out := runExpectingFailure(t, config, true)
+	out := runExpectingFailure(t, providerEnv{"GRAFANA_AUTH": "admin:not-the-password"}, config, true)
 	assertOneErrorDiagnostic(t, out, "Grafana rejected the credentials", "401 Unauthorized", "Check auth (or GRAFANA_AUTH)")
 	if strings.Contains(out, "not-the-password") {
 		t.Errorf("the error output shows the password:\n%s", out)
@@ -377,8 +398,7 @@ func TestProviderConfig_UnauthorizedReportedOnce(t *testing.T) {
 
 	// A token Grafana does not know is a 401 too (tokens exist from generation 2).
 	if g.Srv.Emulator.Generation() >= 12 {
-		t.Setenv("GRAFANA_AUTH", "glsa_unknownTokenValue_0123abcd")
-		out := runExpectingFailure(t, config, true)
+		out := runExpectingFailure(t, providerEnv{"GRAFANA_AUTH": "glsa_unknownTokenValue_0123abcd"}, config, true)
 		assertOneErrorDiagnostic(t, out, "Grafana rejected the credentials", "service-account token")
 		if strings.Contains(out, "glsa_unknownTokenValue_0123abcd") {
 			t.Errorf("the error output shows the token:\n%s", out)
@@ -387,6 +407,7 @@ func TestProviderConfig_UnauthorizedReportedOnce(t *testing.T) {
 }
 
 func TestProviderConfig_ForbiddenReportedOnce(t *testing.T) {
+	t.Parallel()
 	env := acctest.Get(t)
 	// A new user is a Viewer: it may log in, read its own permissions, and
 	// nothing more, so Grafana refuses to create a role with a 403.
@@ -397,7 +418,7 @@ resource "grafanarbac_custom_role" "a" {
   name = %q
 }
 `, name)
-	out := runExpectingFailure(t, config, false)
+	out := runExpectingFailure(t, nil, config, false)
 	assertOneErrorDiagnostic(t, out, "Cannot create role", "403", "The provider's credentials lack a permission for this: roles:write")
 	if _, pass, _ := strings.Cut(viewer, ":"); strings.Contains(out, pass) {
 		t.Errorf("the error output shows the password:\n%s", out)
@@ -424,6 +445,7 @@ func writeTempFile(t *testing.T, name string, data []byte) string {
 }
 
 func TestProviderConfig_TLS(t *testing.T) {
+	t.Parallel()
 	pki := acctest.NewPKI(t)
 	other := acctest.NewPKI(t) // a CA the server does not use
 	g := startOwnEmulatorWith(t, emulator.Config{}, func(c emulator.Config) (*emulator.Server, error) {
@@ -435,46 +457,44 @@ func TestProviderConfig_TLS(t *testing.T) {
 	}
 
 	t.Run("ca_cert file", func(t *testing.T) {
-		clearGrafanaEnv(t)
-		expectProviderWorks(t, base("ca_cert = "+hclQuote(caFile)))
+		t.Parallel()
+		expectProviderWorks(t, nil, base("ca_cert = "+hclQuote(caFile)))
 	})
 	t.Run("ca_cert PEM", func(t *testing.T) {
-		clearGrafanaEnv(t)
-		expectProviderWorks(t, base("ca_cert = "+hclQuote(string(pki.CAPEM))))
+		t.Parallel()
+		expectProviderWorks(t, nil, base("ca_cert = "+hclQuote(string(pki.CAPEM))))
 	})
 	t.Run("GRAFANA_CA_CERT", func(t *testing.T) {
-		clearGrafanaEnv(t)
-		t.Setenv("GRAFANA_CA_CERT", caFile)
-		expectProviderWorks(t, base())
+		t.Parallel()
+		expectProviderWorks(t, providerEnv{"GRAFANA_CA_CERT": caFile}, base())
 	})
 	t.Run("no ca_cert", func(t *testing.T) {
-		clearGrafanaEnv(t)
-		out := runExpectingFailure(t, base("retries = 0"), true)
+		t.Parallel()
+		out := runExpectingFailure(t, nil, base("retries = 0"), true)
 		assertOneErrorDiagnostic(t, out, "Cannot reach Grafana", g.URL, "certificate", "set ca_cert (or GRAFANA_CA_CERT) to the CA that signed it")
 	})
 	t.Run("ca_cert of another CA", func(t *testing.T) {
-		clearGrafanaEnv(t)
-		out := runExpectingFailure(t, base("retries = 0", "ca_cert = "+hclQuote(string(other.CAPEM))), true)
+		t.Parallel()
+		out := runExpectingFailure(t, nil, base("retries = 0", "ca_cert = "+hclQuote(string(other.CAPEM))), true)
 		assertOneErrorDiagnostic(t, out, "Cannot reach Grafana", "set ca_cert")
 	})
 	t.Run("insecure_skip_verify", func(t *testing.T) {
-		clearGrafanaEnv(t)
-		expectProviderWorks(t, base("insecure_skip_verify = true"))
+		t.Parallel()
+		expectProviderWorks(t, nil, base("insecure_skip_verify = true"))
 	})
 	t.Run("GRAFANA_INSECURE_SKIP_VERIFY", func(t *testing.T) {
-		clearGrafanaEnv(t)
-		t.Setenv("GRAFANA_INSECURE_SKIP_VERIFY", "true")
-		expectProviderWorks(t, base())
+		t.Parallel()
+		expectProviderWorks(t, providerEnv{"GRAFANA_INSECURE_SKIP_VERIFY": "true"}, base())
 	})
 	t.Run("insecure_skip_verify false in the configuration wins", func(t *testing.T) {
-		clearGrafanaEnv(t)
-		t.Setenv("GRAFANA_INSECURE_SKIP_VERIFY", "true")
-		out := runExpectingFailure(t, base("retries = 0", "insecure_skip_verify = false"), true)
+		t.Parallel()
+		out := runExpectingFailure(t, providerEnv{"GRAFANA_INSECURE_SKIP_VERIFY": "true"}, base("retries = 0", "insecure_skip_verify = false"), true)
 		assertOneErrorDiagnostic(t, out, "Cannot reach Grafana", "set ca_cert")
 	})
 }
 
 func TestProviderConfig_ClientCertificates(t *testing.T) {
+	t.Parallel()
 	pki := acctest.NewPKI(t)
 	other := acctest.NewPKI(t)
 	g := startOwnEmulatorWith(t, emulator.Config{}, func(c emulator.Config) (*emulator.Server, error) {
@@ -487,28 +507,27 @@ func TestProviderConfig_ClientCertificates(t *testing.T) {
 	}
 
 	t.Run("files", func(t *testing.T) {
-		clearGrafanaEnv(t)
-		expectProviderWorks(t, base("tls_cert = "+hclQuote(certFile), "tls_key = "+hclQuote(keyFile)))
+		t.Parallel()
+		expectProviderWorks(t, nil, base("tls_cert = "+hclQuote(certFile), "tls_key = "+hclQuote(keyFile)))
 	})
 	t.Run("PEM", func(t *testing.T) {
-		clearGrafanaEnv(t)
-		expectProviderWorks(t, base("tls_cert = "+hclQuote(string(pki.ClientCertPEM)), "tls_key = "+hclQuote(string(pki.ClientKeyPEM))))
+		t.Parallel()
+		expectProviderWorks(t, nil, base("tls_cert = "+hclQuote(string(pki.ClientCertPEM)), "tls_key = "+hclQuote(string(pki.ClientKeyPEM))))
 	})
 	t.Run("environment", func(t *testing.T) {
-		clearGrafanaEnv(t)
-		setEnvVars(t, map[string]string{"GRAFANA_TLS_CERT": certFile, "GRAFANA_TLS_KEY": keyFile})
-		expectProviderWorks(t, base())
+		t.Parallel()
+		expectProviderWorks(t, providerEnv{"GRAFANA_TLS_CERT": certFile, "GRAFANA_TLS_KEY": keyFile}, base())
 	})
 	t.Run("none", func(t *testing.T) {
-		clearGrafanaEnv(t)
-		out := runExpectingFailure(t, base("retries = 0"), true)
+		t.Parallel()
+		out := runExpectingFailure(t, nil, base("retries = 0"), true)
 		// The wording depends on whether the server's alert survives HTTP/2
 		// (see connectionHint); both name the attributes to set.
 		assertOneErrorDiagnostic(t, out, "Cannot reach Grafana", g.URL, "tls_cert and tls_key")
 	})
 	t.Run("signed by another CA", func(t *testing.T) {
-		clearGrafanaEnv(t)
-		out := runExpectingFailure(t, base("retries = 0", "tls_cert = "+hclQuote(string(other.ClientCertPEM)), "tls_key = "+hclQuote(string(other.ClientKeyPEM))), true)
+		t.Parallel()
+		out := runExpectingFailure(t, nil, base("retries = 0", "tls_cert = "+hclQuote(string(other.ClientCertPEM)), "tls_key = "+hclQuote(string(other.ClientKeyPEM))), true)
 		assertOneErrorDiagnostic(t, out, "Cannot reach Grafana", "tls_cert and tls_key")
 	})
 }

@@ -88,6 +88,7 @@ func TestProvisioningFunction_decodes(t *testing.T) {
 		}
 		return knownvalue.ObjectExact(map[string]knownvalue.Check{"action": knownvalue.StringExact(action), "scope": s})
 	}
+	t.Parallel()
 	resource.UnitTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -175,6 +176,7 @@ output "add_default_assignments" { value = local.p.add_default_assignments }
 // The result feeds for_each directly: a map of roles by name, and the
 // permissions as they would go into grafanarbac_custom_role.
 func TestProvisioningFunction_forEach(t *testing.T) {
+	t.Parallel()
 	resource.UnitTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -203,6 +205,7 @@ output "grants" {
 }
 
 func TestProvisioningFunction_emptyFile(t *testing.T) {
+	t.Parallel()
 	resource.UnitTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -217,6 +220,7 @@ func TestProvisioningFunction_emptyFile(t *testing.T) {
 
 // A broken file fails the plan with every problem, each naming its entry.
 func TestProvisioningFunction_errorInTerraform(t *testing.T) {
+	t.Parallel()
 	resource.UnitTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,

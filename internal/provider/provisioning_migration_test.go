@@ -36,6 +36,7 @@ var migrationTeams = []string{"Reporting", "Data source admins"}
 // GRAFANA_EMULATOR_GENERATION names, or on 8, 12 and 13.
 func TestAccProvisioningMigrationEquivalence(t *testing.T) {
 	acctest.PreCheck(t)
+	t.Parallel() // emulators of its own
 	gens := []int{8, 12, 13}
 	if v := os.Getenv(acctest.EnvGeneration); v != "" {
 		n, err := strconv.Atoi(v)

@@ -113,13 +113,17 @@ func applyWithTraceLogs(t *testing.T, g *ownGrafana, auth string, secrets map[st
 	}
 
 	logFile := filepath.Join(t.TempDir(), "trace.log")
+	// Terraform and the provider's loggers read these from the process's
+	// environment, so this test cannot run in parallel.
 	clearGrafanaEnv(t)
-	setEnvVars(t, map[string]string{
+	for k, v := range map[string]string{
 		"TF_LOG": "TRACE", "TF_LOG_PATH": logFile, "TF_ACC_LOG_PATH": logFile,
 		// The test harness logs each step's whole configuration, credentials
 		// included; that is the harness, not something a user runs.
 		"TF_LOG_SDK_HELPER_RESOURCE": "OFF",
-	})
+	} {
+		t.Setenv(k, v)
+	}
 
 	// The credentials are in the configuration, the worst case: Terraform
 	// itself sees them, not only the provider.

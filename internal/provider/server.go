@@ -2,9 +2,11 @@ package provider
 
 import (
 	"context"
+	"os"
 	"sync"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
@@ -21,15 +23,25 @@ import (
 // of resources. Here the framework gets a context that forgets the request's
 // once it returns, so it keeps only a few hundred bytes per RPC.
 func NewProtocol6(version string) func() tfprotov6.ProviderServer {
-	return func() tfprotov6.ProviderServer {
-		return releasingServer{providerserver.NewProtocol6(New(version)())()}
-	}
+	return protocol6(New(version))
 }
 
 // NewProtocol6WithError is NewProtocol6 for terraform-plugin-testing's factories.
 func NewProtocol6WithError(version string) func() (tfprotov6.ProviderServer, error) {
-	serve := NewProtocol6(version)
+	return NewProtocol6WithEnvWithError(version, os.Getenv)
+}
+
+// NewProtocol6WithEnvWithError is NewProtocol6WithError for a provider that
+// reads its environment through getenv.
+func NewProtocol6WithEnvWithError(version string, getenv func(string) string) func() (tfprotov6.ProviderServer, error) {
+	serve := protocol6(NewWithEnv(version, getenv))
 	return func() (tfprotov6.ProviderServer, error) { return serve(), nil }
+}
+
+func protocol6(p func() provider.Provider) func() tfprotov6.ProviderServer {
+	return func() tfprotov6.ProviderServer {
+		return releasingServer{providerserver.NewProtocol6(p())()}
+	}
 }
 
 // releasingServer hands the framework released contexts on the RPCs that
