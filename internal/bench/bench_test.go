@@ -50,12 +50,16 @@ func TestConfigs(t *testing.T) {
 	if f := floorConfig(e); !strings.Contains(f, "count = 63") || !strings.Contains(f, "var.changed") {
 		t.Errorf("floor config does not declare 63 resources reacting to var.changed:\n%s", f)
 	}
+	if f := pluginFloorConfig(e); !strings.Contains(f, "count       = 63") || !strings.Contains(f, "var.changed") || !strings.Contains(f, `source = "grafanarbac/pluginfloor"`) {
+		t.Errorf("plugin floor config does not declare 63 pluginfloor resources reacting to var.changed:\n%s", f)
+	}
 	// The changed role must not be one a built-in role assignment grants,
 	// or the "one role changed" plan would change two resources.
 	if e.changedIndex() < e.builtinAssignments() {
 		t.Errorf("changed index %d is granted to a built-in role", e.changedIndex())
 	}
-	if c := cliConfig("/x/bin"); !strings.Contains(c, `"registry.terraform.io/grafanarbac/grafanarbac" = "/x/bin"`) {
+	if c := cliConfig("/x/bin"); !strings.Contains(c, `"registry.terraform.io/grafanarbac/grafanarbac" = "/x/bin"`) ||
+		!strings.Contains(c, `"registry.terraform.io/grafanarbac/pluginfloor" = "/x/bin"`) {
 		t.Errorf("cli config: %s", c)
 	}
 }
@@ -165,15 +169,32 @@ func TestReportKeepsNotes(t *testing.T) {
 	if strings.Count(next, "## Notes") != 1 || !strings.HasSuffix(next, "Why the plan target is missed.\n") {
 		t.Errorf("notes not carried over once:\n%s", next)
 	}
-	if !strings.Contains(next, "| 1000 | plan (no changes) | 2100 | 1.00 | 10.00 | 0.10× | 0.00 | 0.00 | 0.00 | 10 | 0.005 |") {
+	if !strings.Contains(next, "| 1000 | plan (no changes) | 2100 | 1.00 | 10.00 | 0.10× | 0.00 | 0.00× | 0.00 | 0.00 | 0.00 | 0.00 | 10 | 0.005 |") {
 		t.Errorf("table row missing:\n%s", next)
 	}
 }
 
 func TestTableSplitsProviderCPU(t *testing.T) {
 	var b strings.Builder
-	writeTable(&b, []measurement{{N: 10, Op: opPlan, Resources: 21, Seconds: 4, FloorSeconds: 2, CPUSeconds: 8, ProviderCPUSeconds: 3, FloorCPUSeconds: 2}})
-	if !strings.Contains(b.String(), "| 2.00× | 8.00 | 3.00 | 2.00 |") {
-		t.Errorf("CPU columns (total, provider, floor) missing:\n%s", b.String())
+	writeTable(&b, []measurement{{N: 10, Op: opPlan, Resources: 21, Seconds: 4, FloorSeconds: 2, PluginFloorSeconds: 3.2,
+		CPUSeconds: 8, ProviderCPUSeconds: 3, FloorCPUSeconds: 2, PluginFloorCPUSeconds: 5}})
+	if !strings.Contains(b.String(), "| 2.00× | 3.20 | 1.25× | 8.00 | 3.00 | 2.00 | 5.00 |") {
+		t.Errorf("plugin floor and CPU columns (total, provider, floor, plugin floor) missing:\n%s", b.String())
 	}
+}
+
+func TestJudgeComparesWithThePluginFloor(t *testing.T) {
+	ms := measurements(2100, 5250, 30, 1)
+	ms[2].PluginFloorSeconds = 20
+	ms = append(ms, measurement{N: 1000, Op: opPlanChanged, Resources: 2100, Seconds: 40, FloorSeconds: 12, PluginFloorSeconds: 24})
+	for _, tg := range judge(ms) {
+		if strings.Contains(tg.Name, "wall time") {
+			// 30 s against 10 s (terraform_data) and 20 s (plugin floor).
+			if want := "the plugin floor alone is 2.00× (20.0 s), and this provider 1.50× the plugin floor"; !strings.Contains(tg.Measured, want) {
+				t.Errorf("measured %q, want it to hold %q", tg.Measured, want)
+			}
+			return
+		}
+	}
+	t.Fatal("no wall-time target")
 }

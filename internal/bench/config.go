@@ -97,14 +97,40 @@ resource "terraform_data" "d" {
 `, e.resources())
 }
 
-// cliConfig points Terraform at the freshly built provider; with
+// pluginFloorConfig is floorConfig on the minimal framework provider
+// (./pluginfloor): the cost of any plugin, without grafanarbac's.
+func pluginFloorConfig(e estate) string {
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    pluginfloor = {
+      source = "grafanarbac/pluginfloor"
+    }
+  }
+}
+
+variable "changed" {
+  type    = number
+  default = -1
+}
+
+resource "pluginfloor_item" "d" {
+  count       = %d
+  name        = "custom:bench:${count.index}"
+  description = "Benchmark role ${count.index}"
+  scope       = count.index == var.changed ? "folders:uid:changed" : "folders:uid:bench-${count.index}"
+}
+`, e.resources())
+}
+
+// cliConfig points Terraform at the freshly built providers; with
 // dev_overrides no `terraform init` is needed (nor possible offline).
 func cliConfig(binDir string) string {
 	return fmt.Sprintf(`provider_installation {
   dev_overrides {
     "registry.terraform.io/grafanarbac/grafanarbac" = %q
+    "registry.terraform.io/grafanarbac/pluginfloor" = %q
   }
   direct {}
 }
-`, binDir)
+`, binDir, binDir)
 }

@@ -26,7 +26,10 @@ import (
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
 
-const providerBinary = "terraform-provider-grafanarbac"
+const (
+	providerBinary    = "terraform-provider-grafanarbac"
+	pluginFloorBinary = "terraform-provider-pluginfloor"
+)
 
 type options struct {
 	sizes       []int
@@ -94,10 +97,12 @@ func run(opts options) error {
 	binDir := filepath.Join(tmp, "bin")
 	exe := filepath.Join(binDir, providerBinary)
 	step("building the provider")
-	build := exec.CommandContext(ctx, "go", "build", "-o", exe, ".")
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("go build: %w", err)
+	for out, pkg := range map[string]string{exe: ".", filepath.Join(binDir, pluginFloorBinary): "./internal/bench/pluginfloor"} {
+		build := exec.CommandContext(ctx, "go", "build", "-o", out, pkg)
+		build.Stdout, build.Stderr = os.Stdout, os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("go build %s: %w", pkg, err)
+		}
 	}
 	if exe, err = filepath.EvalSymlinks(exe); err != nil {
 		return err
@@ -180,7 +185,8 @@ func (b *bench) measureSize(ctx context.Context, n int) ([]measurement, error) {
 
 	provDir := filepath.Join(b.tmp, fmt.Sprintf("n%d-grafanarbac", n))
 	floorDir := filepath.Join(b.tmp, fmt.Sprintf("n%d-floor", n))
-	for dir, cfg := range map[string]string{provDir: providerConfig(e), floorDir: floorConfig(e)} {
+	pluginFloorDir := filepath.Join(b.tmp, fmt.Sprintf("n%d-pluginfloor", n))
+	for dir, cfg := range map[string]string{provDir: providerConfig(e), floorDir: floorConfig(e), pluginFloorDir: pluginFloorConfig(e)} {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
 		}
@@ -210,6 +216,11 @@ func (b *bench) measureSize(ctx context.Context, n int) ([]measurement, error) {
 			return nil, fmt.Errorf("floor, %s: %w", op, err)
 		}
 		m.FloorSeconds, m.FloorCPUSeconds = floor.Seconds(), floorCPU.Seconds()
+		pluginFloor, pluginFloorCPU, err := b.timed(ctx, pluginFloorDir, env, op, e)
+		if err != nil {
+			return nil, fmt.Errorf("plugin floor, %s: %w", op, err)
+		}
+		m.PluginFloorSeconds, m.PluginFloorCPUSeconds = pluginFloor.Seconds(), pluginFloorCPU.Seconds()
 
 		if err := resetStats(ctx, srv.URL); err != nil {
 			return nil, err
@@ -228,13 +239,13 @@ func (b *bench) measureSize(ctx context.Context, n int) ([]measurement, error) {
 		}
 		switch op {
 		case opApply:
-			applied[provDir], applied[floorDir] = true, true
+			applied[provDir], applied[floorDir], applied[pluginFloorDir] = true, true, true
 		case opDestroy:
-			delete(applied, provDir)
-			delete(applied, floorDir)
+			clear(applied)
 		}
-		fmt.Printf("    N=%d %-24s %7.2fs (floor %6.2fs, %.2f×)  CPU %6.2fs (provider %6.2fs; floor %6.2fs)  %6d requests (%.3f per resource)  peak RSS %s\n",
-			n, op, m.Seconds, m.FloorSeconds, m.ratio(), m.CPUSeconds, m.ProviderCPUSeconds, m.FloorCPUSeconds, m.totalRequests(), m.requestsPerResource(), mib(m.PeakRSS))
+		fmt.Printf("    N=%d %-24s %7.2fs (floor %6.2fs, %.2f×; plugin floor %6.2fs, %.2f×)  CPU %6.2fs (provider %6.2fs; floor %6.2fs; plugin floor %6.2fs)  %6d requests (%.3f per resource)  peak RSS %s\n",
+			n, op, m.Seconds, m.FloorSeconds, m.ratio(), m.PluginFloorSeconds, m.pluginRatio(), m.CPUSeconds, m.ProviderCPUSeconds, m.FloorCPUSeconds, m.PluginFloorCPUSeconds,
+			m.totalRequests(), m.requestsPerResource(), mib(m.PeakRSS))
 		out = append(out, m)
 	}
 	return out, nil

@@ -33,8 +33,11 @@ type measurement struct {
 	FloorCPUSeconds float64
 	// ProviderCPUSeconds is the provider processes' part of CPUSeconds.
 	ProviderCPUSeconds float64
-	Requests           map[string]int64 // by "METHOD /route/pattern"
-	PeakRSS            int64            // bytes, largest provider process; 0 when none was seen
+	// The second floor: the same commands on a minimal framework provider.
+	PluginFloorSeconds    float64
+	PluginFloorCPUSeconds float64
+	Requests              map[string]int64 // by "METHOD /route/pattern"
+	PeakRSS               int64            // bytes, largest provider process; 0 when none was seen
 }
 
 func (m measurement) totalRequests() int64 {
@@ -57,6 +60,13 @@ func (m measurement) ratio() float64 {
 		return 0
 	}
 	return m.Seconds / m.FloorSeconds
+}
+
+func (m measurement) pluginRatio() float64 {
+	if m.PluginFloorSeconds <= 0 {
+		return 0
+	}
+	return m.Seconds / m.PluginFloorSeconds
 }
 
 // target is one line of the issue's targets, judged on measurements.
@@ -99,8 +109,12 @@ func judge(ms []measurement) []target {
 		// Both plans refresh every resource; the faster of the two, on each
 		// side, is the least disturbed by other work on the machine.
 		secs, floor, cpu, floorCPU := plan.Seconds, plan.FloorSeconds, plan.CPUSeconds, plan.FloorCPUSeconds
+		pf := plan.PluginFloorSeconds
 		if changed, ok := find(opPlanChanged); ok {
 			secs, floor = min(secs, changed.Seconds), min(floor, changed.FloorSeconds)
+			if changed.PluginFloorSeconds > 0 {
+				pf = min(pf, changed.PluginFloorSeconds)
+			}
 			cpu, floorCPU = min(cpu, changed.CPUSeconds), min(floorCPU, changed.FloorCPUSeconds)
 		}
 		ratio := 0.0
@@ -110,6 +124,9 @@ func judge(ms []measurement) []target {
 		measured := fmt.Sprintf("%.2f× (%.1f s / %.1f s, the faster of the two plans on each side)", ratio, secs, floor)
 		if floorCPU > 0 {
 			measured += fmt.Sprintf("; CPU %.2f×", cpu/floorCPU)
+		}
+		if pf > 0 && floor > 0 {
+			measured += fmt.Sprintf("; the plugin floor alone is %.2f× (%.1f s), and this provider %.2f× the plugin floor", pf/floor, pf, secs/pf)
 		}
 		out = append(out, target{
 			Name:     fmt.Sprintf("no-op plan, N=%d: wall time / terraform_data floor", n),
@@ -151,11 +168,12 @@ func mib(b int64) string {
 
 // writeTable renders the main table of BENCHMARKS.md.
 func writeTable(w io.Writer, ms []measurement) {
-	_, _ = fmt.Fprintln(w, "| N | operation | resources | seconds | floor seconds | ratio | CPU seconds | of which provider | floor CPU seconds | requests | requests per resource | provider peak RSS |")
-	_, _ = fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	_, _ = fmt.Fprintln(w, "| N | operation | resources | seconds | floor seconds | ratio | plugin floor seconds | plugin ratio | CPU seconds | of which provider | floor CPU seconds | plugin floor CPU seconds | requests | requests per resource | provider peak RSS |")
+	_, _ = fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, m := range ms {
-		_, _ = fmt.Fprintf(w, "| %d | %s | %d | %.2f | %.2f | %.2f× | %.2f | %.2f | %.2f | %d | %.3f | %s |\n",
-			m.N, m.Op, m.Resources, m.Seconds, m.FloorSeconds, m.ratio(), m.CPUSeconds, m.ProviderCPUSeconds, m.FloorCPUSeconds, m.totalRequests(), m.requestsPerResource(), mib(m.PeakRSS))
+		_, _ = fmt.Fprintf(w, "| %d | %s | %d | %.2f | %.2f | %.2f× | %.2f | %.2f× | %.2f | %.2f | %.2f | %.2f | %d | %.3f | %s |\n",
+			m.N, m.Op, m.Resources, m.Seconds, m.FloorSeconds, m.ratio(), m.PluginFloorSeconds, m.pluginRatio(),
+			m.CPUSeconds, m.ProviderCPUSeconds, m.FloorCPUSeconds, m.PluginFloorCPUSeconds, m.totalRequests(), m.requestsPerResource(), mib(m.PeakRSS))
 	}
 }
 
@@ -244,10 +262,14 @@ counts are exact and repeatable.
 (spread over N/10 teams, 10 roles per team) and N/10 `+"`grafanarbac_builtin_role_assignment`"+` (Viewer, Editor,
 Admin in turn), against the emulator at generation %d, in process with the benchmark. **Floor:** the same
 commands on as many `+"`terraform_data`"+` resources (Terraform's built-in provider, no plugin process, no
-network). The provider is a fresh `+"`go build`"+` loaded through `+"`dev_overrides`"+` (no `+"`terraform init`"+`).
+network). **Plugin floor:** the same commands on as many resources of `+"`internal/bench/pluginfloor`"+`, the smallest
+terraform-plugin-framework provider (one resource that keeps three string attributes and talks to nothing):
+what any framework provider pays for the plugin protocol and the framework. Both providers are fresh
+`+"`go build`"+`s loaded through `+"`dev_overrides`"+` (no `+"`terraform init`"+`).
 Parallelism: %s.
 
-- *seconds*: wall time of the whole command; *ratio*: seconds / floor seconds.
+- *seconds*: wall time of the whole command; *ratio*: seconds / floor seconds; *plugin ratio*: seconds /
+  plugin floor seconds.
 - *requests*: HTTP requests the emulator counted during the command (its `+"`/api/emulator/stats`"+`);
   *per resource*: divided by the resources in the configuration (for apply, the resources created).
 - *CPU seconds*: user + system time of Terraform and of the provider processes it started (the
