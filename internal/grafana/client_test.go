@@ -438,8 +438,21 @@ func TestDecodingIsTolerant(t *testing.T) {
 		t.Errorf("teams = %v, %v", teams, err)
 	}
 	// A 200 that is not JSON is an error, not a zero value.
-	if _, err := c.Health(ctx); err == nil || !strings.Contains(err.Error(), "GET /api/health: decoding the answer") {
+	if _, err := c.Health(ctx); err == nil || err.Error() != "GET /api/health: the answer is not JSON" {
 		t.Errorf("garbage 200: %v", err)
+	}
+	// A login page in front of Grafana answers with 200 too.
+	page := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte("\n<!DOCTYPE html><html><body>Sign in</body></html>"))
+	})
+	if _, err := newTestClient(t, page.URL, nil).GetRole(ctx, "x"); err == nil || !strings.Contains(err.Error(), "GET /api/access-control/roles/x: the answer is not JSON but an HTML page; is a proxy or a login page") {
+		t.Errorf("HTML page with 200: %v", err)
+	}
+	// Valid JSON of the wrong shape is still a decoding error.
+	wrong := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) { _, _ = w.Write([]byte(`{"version":"three"}`)) })
+	if _, err := newTestClient(t, wrong.URL, nil).GetRole(ctx, "x"); err == nil || !strings.Contains(err.Error(), "decoding the answer") {
+		t.Errorf("wrong shape: %v", err)
 	}
 	// An empty 200 where an object is expected is an error too.
 	f3 := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) { w.WriteHeader(200) })

@@ -1,6 +1,7 @@
 package grafana
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -126,6 +127,15 @@ func messageText(body []byte) string {
 		text = stripTags(text)
 	}
 	return strings.Join(strings.Fields(text), " ")
+}
+
+// notJSON describes a successful answer that is not JSON. The usual cause
+// is an HTML page from something in front of Grafana, answering with 200.
+func notJSON(body []byte) string {
+	if bytes.HasPrefix(bytes.TrimSpace(body), []byte("<")) {
+		return "the answer is not JSON but an HTML page; is a proxy or a login page in front of Grafana at this URL?"
+	}
+	return "the answer is not JSON"
 }
 
 // htmlNoise is what a page holds that is no text: style sheets, scripts

@@ -104,7 +104,7 @@ func TestProviderUnexpectedPayloads(t *testing.T) {
 		// An SSO proxy that answers with its login page.
 		proxy.set(answerWith(http.StatusOK, "text/html", "<html><head><title>Sign in</title></head><body>"+strings.Repeat("<input>", 300)+"</body></html>"))
 		out := runExpectingFailure(t, nil, readRole, true)
-		assertOneErrorDiagnostic(t, out, uid, "GET /api/access-control/roles/"+uid, "decoding the answer")
+		assertOneErrorDiagnostic(t, out, uid, "GET /api/access-control/roles/"+uid, "not JSON but an HTML page", "proxy or a login page")
 		noPageInOutput(t, out)
 	})
 

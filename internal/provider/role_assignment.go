@@ -154,8 +154,9 @@ func checkDelegable(ctx context.Context, data *providerData, orgID int64, role *
 }
 
 // assignmentAPIError explains a failed call; Grafana's text is kept but never relied on.
+// The summary names the action, so the detail starts with the error.
 func assignmentAPIError(diags *diag.Diagnostics, action string, err error) {
-	detail := fmt.Sprintf("Could not %s: %s", action, err)
+	detail := err.Error()
 	switch {
 	case grafana.IsForbidden(err):
 		detail += "\nThe provider's credentials lack a permission for this (for example roles:write, teams.roles:add or users.roles:add), " +

@@ -104,3 +104,23 @@ func TestWarnSelfLockOut(t *testing.T) {
 		}
 	}
 }
+
+func TestAssignmentAPIErrorSaysTheActionOnce(t *testing.T) {
+	t.Parallel()
+	var diags diag.Diagnostics
+	err := &grafana.APIError{Method: "POST", Path: "/api/access-control/teams/7/roles", StatusCode: 404, Message: "role not found"}
+	assignmentAPIError(&diags, `assign role "r1" to team 7`, err)
+	if len(diags) != 1 {
+		t.Fatalf("got %d diagnostics", len(diags))
+	}
+	d := diags[0]
+	if d.Summary() != `Cannot assign role "r1" to team 7` {
+		t.Errorf("summary = %q", d.Summary())
+	}
+	if strings.Count(d.Summary()+d.Detail(), `assign role "r1"`) != 1 {
+		t.Errorf("the action is repeated: %q / %q", d.Summary(), d.Detail())
+	}
+	if !strings.HasPrefix(d.Detail(), err.Error()) || !strings.Contains(d.Detail(), "does not exist in this organization") {
+		t.Errorf("detail = %q", d.Detail())
+	}
+}

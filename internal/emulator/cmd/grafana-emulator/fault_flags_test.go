@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -67,6 +68,36 @@ func TestRunFaultFlags(t *testing.T) {
 		if r := get(t, url); r.StatusCode != 429 || r.Header.Get("Retry-After") != "3" {
 			t.Errorf("--429-rate 1: status %d, Retry-After %q", r.StatusCode, r.Header.Get("Retry-After"))
 		}
+	})
+	t.Run("--lost-answer-rate", func(t *testing.T) {
+		// Most answers are lost: the create is carried out and answered 500,
+		// so when an answer finally comes through, the role exists already
+		// (with --error-rate the first create that got through would succeed).
+		url, stop := startRun(t, "--lost-answer-rate", "0.9")
+		defer stop()
+		create := func() int {
+			body := `{"uid":"lost1","name":"custom:lost","version":1,"permissions":[]}`
+			req, _ := http.NewRequest("POST", url+"/api/access-control/roles", strings.NewReader(body))
+			req.SetBasicAuth("admin", "admin")
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		lost := 0
+		for ; lost < 200; lost++ {
+			if st := create(); st != 500 {
+				if lost == 0 || st != 409 {
+					t.Errorf("after %d lost answers the create answered %d, want 409 after at least one", lost, st)
+				}
+				return
+			}
+		}
+		t.Fatal("no answer came through")
 	})
 	t.Run("--latency", func(t *testing.T) {
 		url, stop := startRun(t, "--latency", "300ms")

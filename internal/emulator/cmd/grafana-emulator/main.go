@@ -35,6 +35,7 @@ func run(args []string) error {
 	password := fs.String("admin-password", "admin", "password of the server admin")
 	errorRate := fs.Float64("error-rate", 0, "fraction of /api/access-control requests answered 500")
 	tooMany := fs.Float64("429-rate", 0, "fraction of /api/access-control requests answered 429")
+	lostAnswer := fs.Float64("lost-answer-rate", 0, "fraction of /api/access-control requests carried out and then answered 500")
 	retryAfter := fs.Duration("retry-after", time.Second, "Retry-After sent with a 429")
 	latency := fs.Duration("latency", 0, "latency added to every /api/access-control request")
 	seed := fs.Int64("seed", 1, "seed of the fault draws")
@@ -50,8 +51,8 @@ func run(args []string) error {
 	default:
 		return fmt.Errorf("--generation %d: want 8, 12 or 13", *generation)
 	}
-	if *errorRate < 0 || *tooMany < 0 || *errorRate+*tooMany > 1 {
-		return errors.New("--error-rate and --429-rate must be fractions summing to at most 1")
+	if *errorRate < 0 || *tooMany < 0 || *lostAnswer < 0 || *errorRate+*tooMany+*lostAnswer > 1 {
+		return errors.New("--error-rate, --429-rate and --lost-answer-rate must be fractions summing to at most 1")
 	}
 	var roles []string
 	if *adminRoles != "" {
@@ -66,7 +67,10 @@ func run(args []string) error {
 	cfg := emulator.Config{
 		Generation: *generation, AdminLogin: *login, AdminPassword: *password, AdminRoles: roles,
 		ProvisioningDir: *provisioningDir, Teams: teamNames,
-		Faults: emulator.Faults{ErrorRate: *errorRate, TooManyRate: *tooMany, RetryAfter: *retryAfter, Latency: *latency, Seed: *seed},
+		Faults: emulator.Faults{
+			ErrorRate: *errorRate, TooManyRate: *tooMany, LostAnswerRate: *lostAnswer,
+			RetryAfter: *retryAfter, Latency: *latency, Seed: *seed,
+		},
 	}
 	srv, err := newServer(*addr, cfg)
 	if err != nil {

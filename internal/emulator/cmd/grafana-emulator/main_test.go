@@ -50,6 +50,8 @@ func TestRunRejectsBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"--generation", "9"},
 		{"--error-rate", "0.8", "--429-rate", "0.5"},
+		{"--error-rate", "0.6", "--lost-answer-rate", "0.6"},
+		{"--lost-answer-rate", "-0.1"},
 		{"--admin-roles", "fixed:nope"},
 		{"--no-such-flag"},
 	} {
