@@ -97,8 +97,10 @@ resource "terraform_data" "d" {
 `, e.resources())
 }
 
-// pluginFloorConfig is floorConfig on the minimal framework provider
-// (./pluginfloor): the cost of any plugin, without grafanarbac's.
+// pluginFloorConfig is the estate's data on the minimal framework provider
+// (./pluginfloor): the same strings, sets of permissions and references, in
+// resources that store them and talk to nothing. What any framework
+// provider pays for this data, without grafanarbac's own work.
 func pluginFloorConfig(e estate) string {
 	return fmt.Sprintf(`terraform {
   required_providers {
@@ -113,13 +115,35 @@ variable "changed" {
   default = -1
 }
 
-resource "pluginfloor_item" "d" {
+locals {
+  teams    = [for i in range(%d) : "team-${i}"]
+  builtins = ["Viewer", "Editor", "Admin"]
+}
+
+resource "pluginfloor_item" "r" {
   count       = %d
   name        = "custom:bench:${count.index}"
   description = "Benchmark role ${count.index}"
-  scope       = count.index == var.changed ? "folders:uid:changed" : "folders:uid:bench-${count.index}"
+  scope       = "Benchmark"
+  permissions = [
+    { action = "dashboards:read", scope = "dashboards:uid:bench-${count.index}" },
+    { action = "dashboards:write", scope = "dashboards:uid:bench-${count.index}" },
+    { action = "folders:read", scope = count.index == var.changed ? "folders:uid:changed" : "folders:uid:bench-${count.index}" },
+  ]
 }
-`, e.resources())
+
+resource "pluginfloor_item" "t" {
+  count = %d
+  name  = pluginfloor_item.r[count.index].id
+  scope = local.teams[count.index %% length(local.teams)]
+}
+
+resource "pluginfloor_item" "b" {
+  count = %d
+  name  = pluginfloor_item.r[count.index].id
+  scope = local.builtins[count.index %% length(local.builtins)]
+}
+`, max(1, len(e.TeamIDs)), e.N, e.N, e.builtinAssignments())
 }
 
 // cliConfig points Terraform at the freshly built providers; with

@@ -262,9 +262,11 @@ counts are exact and repeatable.
 (spread over N/10 teams, 10 roles per team) and N/10 `+"`grafanarbac_builtin_role_assignment`"+` (Viewer, Editor,
 Admin in turn), against the emulator at generation %d, in process with the benchmark. **Floor:** the same
 commands on as many `+"`terraform_data`"+` resources (Terraform's built-in provider, no plugin process, no
-network). **Plugin floor:** the same commands on as many resources of `+"`internal/bench/pluginfloor`"+`, the smallest
-terraform-plugin-framework provider (one resource that keeps three string attributes and talks to nothing):
-what any framework provider pays for the plugin protocol and the framework. Both providers are fresh
+network). **Plugin floor:** the same commands on the estate's data declared with `+"`internal/bench/pluginfloor`"+`, the
+smallest terraform-plugin-framework provider (one resource type that stores its attributes and talks to
+nothing): N resources with the roles' strings and three permissions each, and N + N/10 that reference them
+as the assignments do. It is what any framework provider pays for this data: the plugin protocol, the
+framework, and Terraform's handling of sets of objects. Both providers are fresh
 `+"`go build`"+`s loaded through `+"`dev_overrides`"+` (no `+"`terraform init`"+`).
 Parallelism: %s.
 

@@ -1,6 +1,7 @@
 // Command pluginfloor is the benchmark's second floor: the smallest
 // terraform-plugin-framework provider, one resource that keeps its
-// attributes and talks to nothing. Terraform with it pays the plugin
+// attributes and talks to nothing. Declaring the estate's data with it (the
+// same strings and sets of permission objects), Terraform pays the plugin
 // protocol and the framework per resource, and nothing of grafanarbac.
 package main
 
@@ -53,7 +54,7 @@ func (floorProvider) Resources(context.Context) []func() resource.Resource {
 
 func (floorProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
 
-// item holds what the benchmark's terraform_data floor holds in its input.
+// item can hold what any resource of the estate declares.
 type item struct{}
 
 type itemModel struct {
@@ -61,6 +62,7 @@ type itemModel struct {
 	Name        types.String `tfsdk:"name"`
 	Description types.String `tfsdk:"description"`
 	Scope       types.String `tfsdk:"scope"`
+	Permissions types.Set    `tfsdk:"permissions"`
 }
 
 var lastID atomic.Int64
@@ -76,6 +78,13 @@ func (*item) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.
 		"name":        schema.StringAttribute{Required: true},
 		"description": schema.StringAttribute{Optional: true},
 		"scope":       schema.StringAttribute{Optional: true},
+		// As grafanarbac_custom_role declares its permissions.
+		"permissions": schema.SetNestedAttribute{Optional: true, NestedObject: schema.NestedAttributeObject{
+			Attributes: map[string]schema.Attribute{
+				"action": schema.StringAttribute{Required: true},
+				"scope":  schema.StringAttribute{Optional: true},
+			},
+		}},
 	}}
 }
 
