@@ -20,16 +20,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/sdklog"
 )
 
 func main() {
-	// As grafanarbac does when Terraform would drop them: the SDK's trace
-	// logs would otherwise make this floor slower than a tuned provider.
-	if os.Getenv("TF_LOG") == "" && os.Getenv("TF_LOG_PROVIDER") == "" {
-		for _, v := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK"} {
-			_ = os.Setenv(v, "off")
-		}
-	}
+	sdklog.QuietDiscarded(os.LookupEnv, os.Setenv) // as grafanarbac's main does
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return floorProvider{} },
 		providerserver.ServeOpts{Address: "registry.terraform.io/grafanarbac/pluginfloor"})
 	if err != nil {

@@ -1,15 +1,15 @@
-package main
+package sdklog
 
 import (
 	"maps"
 	"testing"
 )
 
-func TestQuietDiscardedLogs(t *testing.T) {
+func TestQuietDiscarded(t *testing.T) {
 	run := func(env map[string]string) map[string]string {
 		out := maps.Clone(env)
 		lookup := func(k string) (string, bool) { v, ok := out[k]; return v, ok }
-		quietDiscardedLogs(lookup, func(k, v string) error { out[k] = v; return nil })
+		QuietDiscarded(lookup, func(k, v string) error { out[k] = v; return nil })
 		return out
 	}
 	got := run(map[string]string{"TF_LOG_SDK_PROTO": "debug"})
