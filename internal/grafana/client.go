@@ -263,10 +263,13 @@ func (c *Client) do(ctx context.Context, r *request) error {
 				// A zero value would pass for a real object (a role with no uid).
 				return fmt.Errorf("%s %s: the answer is empty", r.method, r.path)
 			}
-			if !json.Valid(res.body) {
-				return fmt.Errorf("%s %s: %s", r.method, r.path, notJSON(res.body))
-			}
 			if err := json.Unmarshal(res.body, r.out); err != nil {
+				// Unmarshal checks the syntax before it decodes anything, so
+				// a syntax error means the answer is not JSON at all.
+				var syntax *json.SyntaxError
+				if errors.As(err, &syntax) {
+					return fmt.Errorf("%s %s: %s", r.method, r.path, notJSON(res.body))
+				}
 				return fmt.Errorf("%s %s: decoding the answer: %w", r.method, r.path, err)
 			}
 			return nil
