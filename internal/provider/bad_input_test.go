@@ -24,8 +24,8 @@ import (
 
 type badInputCase struct {
 	name   string
-	env    map[string]string // environment for the provider (GRAFANA_* are cleared first)
-	config string            // complete configuration, provider block included
+	env    providerEnv // the provider's whole environment
+	config string      // complete configuration, provider block included
 	expect *regexp.Regexp
 	// apply marks errors that only the apply can find; all others must
 	// fail the plan (PlanOnly: a plan that succeeded would fail the case).
@@ -191,16 +191,7 @@ func providerBadInputCases(t *testing.T, env *acctest.Env) []badInputCase {
 		return providerBlockHCL(append(lines, attrs...)...) + readsGrafanaHCL
 	}
 	good := func(attrs ...string) string { return withAuth(env.URL, env.Auth, attrs...) }
-	fromEnv := map[string]string{"GRAFANA_URL": env.URL, "GRAFANA_AUTH": env.Auth}
-	envPlus := func(k, v string) map[string]string {
-		m := map[string]string{k: v}
-		for a, b := range fromEnv {
-			if a != k {
-				m[a] = b
-			}
-		}
-		return m
-	}
+	fromEnv := providerEnv{"GRAFANA_URL": env.URL, "GRAFANA_AUTH": env.Auth}
 	noProvider := providerBlockHCL() + readsGrafanaHCL
 	return []badInputCase{
 		{name: "url unparsable", config: withAuth("://grafana", env.Auth), expect: diagPattern(`Invalid Grafana URL.*cannot be parsed`)},
@@ -227,18 +218,18 @@ func providerBadInputCases(t *testing.T, env *acctest.Env) []badInputCase {
 		{name: "missing url", config: providerBlockHCL("auth = "+hclQuote(env.Auth)) + readsGrafanaHCL, expect: diagPattern(`Missing Grafana URL.*GRAFANA_URL`)},
 		{name: "missing auth", config: providerBlockHCL("url = "+hclQuote(env.URL)) + readsGrafanaHCL, expect: diagPattern(`Missing credentials.*GRAFANA_AUTH`)},
 		{name: "credentials rejected", config: withAuth(env.URL, "admin:wrong-"+acctest.RandName("pw")), expect: diagPattern(`Grafana rejected the credentials.*401.*Check auth`)},
-		{name: "GRAFANA_URL invalid", env: envPlus("GRAFANA_URL", "grafana.example.com"), config: noProvider, expect: diagPattern(`Invalid Grafana URL.*comes from the GRAFANA_URL environment variable`)},
-		{name: "GRAFANA_AUTH invalid", env: envPlus("GRAFANA_AUTH", "admin password"), config: noProvider, expect: diagPattern(`Invalid auth.*comes from the GRAFANA_AUTH environment variable`)},
-		{name: "GRAFANA_ORG_ID not a number", env: envPlus("GRAFANA_ORG_ID", "one"), config: noProvider, expect: diagPattern(`Invalid GRAFANA_ORG_ID.*at least 1, not "one"`)},
-		{name: "GRAFANA_ORG_ID zero", env: envPlus("GRAFANA_ORG_ID", "0"), config: noProvider, expect: diagPattern(`Invalid GRAFANA_ORG_ID.*at least 1, not "0"`)},
-		{name: "GRAFANA_RETRIES negative", env: envPlus("GRAFANA_RETRIES", "-1"), config: noProvider, expect: diagPattern(`Invalid GRAFANA_RETRIES.*at least 0, not "-1"`)},
-		{name: "GRAFANA_RETRY_WAIT not a number", env: envPlus("GRAFANA_RETRY_WAIT", "1s"), config: noProvider, expect: diagPattern(`Invalid GRAFANA_RETRY_WAIT.*not "1s"`)},
-		{name: "GRAFANA_TIMEOUT zero", env: envPlus("GRAFANA_TIMEOUT", "0"), config: noProvider, expect: diagPattern(`Invalid GRAFANA_TIMEOUT.*at least 1, not "0"`)},
-		{name: "GRAFANA_INSECURE_SKIP_VERIFY not a bool", env: envPlus("GRAFANA_INSECURE_SKIP_VERIFY", "maybe"), config: noProvider, expect: diagPattern(`GRAFANA_INSECURE_SKIP_VERIFY must be true or false, not "maybe"`)},
-		{name: "GRAFANA_HTTP_HEADERS not JSON", env: envPlus("GRAFANA_HTTP_HEADERS", "X-A=b"), config: noProvider, expect: diagPattern(`GRAFANA_HTTP_HEADERS must be a JSON object of strings`)},
-		{name: "GRAFANA_API_GENERATION unknown", env: envPlus("GRAFANA_API_GENERATION", "7"), config: noProvider, expect: diagPattern(`api_generation must be one of auto, 8, 9\+, not "7".*GRAFANA_API_GENERATION`)},
-		{name: "GRAFANA_CA_CERT unreadable", env: envPlus("GRAFANA_CA_CERT", "/nonexistent/ca.pem"), config: noProvider, expect: diagPattern(`Cannot read ca_cert`)},
-		{name: "GRAFANA_TLS_CERT without key", env: envPlus("GRAFANA_TLS_CERT", string(pki.ClientCertPEM)), config: noProvider, expect: diagPattern(`Incomplete client certificate`)},
+		{name: "GRAFANA_URL invalid", env: fromEnv.with("GRAFANA_URL", "grafana.example.com"), config: noProvider, expect: diagPattern(`Invalid Grafana URL.*comes from the GRAFANA_URL environment variable`)},
+		{name: "GRAFANA_AUTH invalid", env: fromEnv.with("GRAFANA_AUTH", "admin password"), config: noProvider, expect: diagPattern(`Invalid auth.*comes from the GRAFANA_AUTH environment variable`)},
+		{name: "GRAFANA_ORG_ID not a number", env: fromEnv.with("GRAFANA_ORG_ID", "one"), config: noProvider, expect: diagPattern(`Invalid GRAFANA_ORG_ID.*at least 1, not "one"`)},
+		{name: "GRAFANA_ORG_ID zero", env: fromEnv.with("GRAFANA_ORG_ID", "0"), config: noProvider, expect: diagPattern(`Invalid GRAFANA_ORG_ID.*at least 1, not "0"`)},
+		{name: "GRAFANA_RETRIES negative", env: fromEnv.with("GRAFANA_RETRIES", "-1"), config: noProvider, expect: diagPattern(`Invalid GRAFANA_RETRIES.*at least 0, not "-1"`)},
+		{name: "GRAFANA_RETRY_WAIT not a number", env: fromEnv.with("GRAFANA_RETRY_WAIT", "1s"), config: noProvider, expect: diagPattern(`Invalid GRAFANA_RETRY_WAIT.*not "1s"`)},
+		{name: "GRAFANA_TIMEOUT zero", env: fromEnv.with("GRAFANA_TIMEOUT", "0"), config: noProvider, expect: diagPattern(`Invalid GRAFANA_TIMEOUT.*at least 1, not "0"`)},
+		{name: "GRAFANA_INSECURE_SKIP_VERIFY not a bool", env: fromEnv.with("GRAFANA_INSECURE_SKIP_VERIFY", "maybe"), config: noProvider, expect: diagPattern(`GRAFANA_INSECURE_SKIP_VERIFY must be true or false, not "maybe"`)},
+		{name: "GRAFANA_HTTP_HEADERS not JSON", env: fromEnv.with("GRAFANA_HTTP_HEADERS", "X-A=b"), config: noProvider, expect: diagPattern(`GRAFANA_HTTP_HEADERS must be a JSON object of strings`)},
+		{name: "GRAFANA_API_GENERATION unknown", env: fromEnv.with("GRAFANA_API_GENERATION", "7"), config: noProvider, expect: diagPattern(`api_generation must be one of auto, 8, 9\+, not "7".*GRAFANA_API_GENERATION`)},
+		{name: "GRAFANA_CA_CERT unreadable", env: fromEnv.with("GRAFANA_CA_CERT", "/nonexistent/ca.pem"), config: noProvider, expect: diagPattern(`Cannot read ca_cert`)},
+		{name: "GRAFANA_TLS_CERT without key", env: fromEnv.with("GRAFANA_TLS_CERT", string(pki.ClientCertPEM)), config: noProvider, expect: diagPattern(`Incomplete client certificate`)},
 	}
 }
 
