@@ -405,10 +405,10 @@ func resolveSettings(ctx context.Context, m providerModel, getenv func(string) s
 		diags.AddAttributeError(path.Root("auth"), "Invalid auth", msg+fromEnv(m.Auth, envAuth))
 	}
 
-	s.orgID = int64Or(m.OrgID, envOrgID, getenv(envOrgID), 1, 1, diags, "org_id")
-	s.retries = int64Or(m.Retries, envRetries, getenv(envRetries), defaultRetries, 0, diags, "retries")
-	s.retryWait = time.Duration(int64Or(m.RetryWait, envRetryWait, getenv(envRetryWait), 0, 0, diags, "retry_wait")) * time.Second
-	s.timeout = time.Duration(int64Or(m.Timeout, envTimeout, getenv(envTimeout), defaultTimeout, 1, diags, "timeout")) * time.Second
+	s.orgID = int64Or(m.OrgID, envOrgID, getenv, 1, 1, diags, "org_id")
+	s.retries = int64Or(m.Retries, envRetries, getenv, defaultRetries, 0, diags, "retries")
+	s.retryWait = time.Duration(int64Or(m.RetryWait, envRetryWait, getenv, 0, 0, diags, "retry_wait")) * time.Second
+	s.timeout = time.Duration(int64Or(m.Timeout, envTimeout, getenv, defaultTimeout, 1, diags, "timeout")) * time.Second
 
 	s.insecure = m.InsecureSkipVerify.ValueBool()
 	if m.InsecureSkipVerify.IsNull() {
@@ -467,10 +467,11 @@ func stringOr(v types.String, fromEnv string) string {
 	return fromEnv
 }
 
-func int64Or(v types.Int64, env, raw string, def, minimum int64, diags *diag.Diagnostics, attr string) int64 {
+func int64Or(v types.Int64, env string, getenv func(string) string, def, minimum int64, diags *diag.Diagnostics, attr string) int64 {
 	if !v.IsNull() {
 		return v.ValueInt64()
 	}
+	raw := getenv(env)
 	if raw == "" {
 		return def
 	}
