@@ -29,6 +29,13 @@ type Config struct {
 	Faults          Faults
 	ProvisioningDir string // optional: apply the access-control provisioning files of this directory at start (see Provision)
 
+	// Version is the Grafana version reported on /api/health, whose rules
+	// the emulator follows where they changed within a generation (13.3:
+	// permissions a role update removes are no longer delegation-checked).
+	// Empty means the generation's default: 8.5.27, 12.3.0 or 13.0.0. Its
+	// major must fit Generation (8 → 8, 12 → 9 to 12, 13 → 13 and later).
+	Version string
+
 	// Teams are created in org 1 at start, before provisioning, as a Grafana
 	// restarted with provisioning files already has the teams they name.
 	Teams []string
@@ -55,8 +62,11 @@ type Faults struct {
 
 // Emulator is an http.Handler serving Grafana's access-control API.
 type Emulator struct {
-	gen int
-	s   *store
+	gen     int
+	version string
+	// checksRemoved: a role update needs the permissions it removes too (before 13.3).
+	checksRemoved bool
+	s             *store
 
 	faultMu sync.Mutex
 	faults  Faults
@@ -82,14 +92,11 @@ func New(cfg Config) *Emulator {
 }
 
 func newUnprovisioned(cfg Config) *Emulator {
-	gen := cfg.Generation
-	switch gen {
-	case 8, 12, 13:
-	case 0:
-		gen = 12
-	default:
-		panic(fmt.Sprintf("emulator: unsupported generation %d (want 8, 12 or 13)", gen))
+	g, err := cfg.grafana()
+	if err != nil {
+		panic("emulator: " + err.Error())
 	}
+	gen := g.gen
 	login, password := cfg.AdminLogin, cfg.AdminPassword
 	if login == "" {
 		login = "admin"
@@ -97,7 +104,7 @@ func newUnprovisioned(cfg Config) *Emulator {
 	if password == "" {
 		password = "admin"
 	}
-	e := &Emulator{gen: gen, s: newStore(), stats: map[string]int64{}}
+	e := &Emulator{gen: gen, version: g.version, checksRemoved: g.checksRemoved, s: newStore(), stats: map[string]int64{}}
 	e.SetFaults(cfg.Faults)
 
 	s := e.s
@@ -121,6 +128,45 @@ func newUnprovisioned(cfg Config) *Emulator {
 	}
 	return e
 }
+
+// grafanaOf is what Config says of the emulated Grafana.
+type grafanaOf struct {
+	gen           int
+	version       string
+	checksRemoved bool // a role update needs the permissions it removes too (before 13.3)
+}
+
+func (cfg Config) grafana() (grafanaOf, error) {
+	g := grafanaOf{gen: cfg.Generation, version: cfg.Version}
+	switch g.gen {
+	case 8, 12, 13:
+	case 0:
+		g.gen = 12
+	default:
+		return g, fmt.Errorf("unsupported generation %d (want 8, 12 or 13)", g.gen)
+	}
+	if g.version == "" {
+		g.version = map[int]string{8: "8.5.27", 12: "12.3.0", 13: "13.0.0"}[g.gen]
+	}
+	var major, minor int
+	parts := strings.SplitN(g.version, ".", 3)
+	ok := len(parts) == 3
+	if ok {
+		var err1, err2 error
+		major, err1 = strconv.Atoi(parts[0])
+		minor, err2 = strconv.Atoi(parts[1])
+		ok = err1 == nil && err2 == nil
+	}
+	fits := map[int]bool{8: major == 8, 12: major >= 9 && major <= 12, 13: major >= 13}[g.gen]
+	if !ok || !fits {
+		return g, fmt.Errorf("version %q does not fit generation %d (want 8.x.y for 8, 9.x.y to 12.x.y for 12, 13.x.y or later for 13)", g.version, g.gen)
+	}
+	g.checksRemoved = major < 13 || (major == 13 && minor < 3)
+	return g, nil
+}
+
+// Version is the Grafana version the emulator reports.
+func (e *Emulator) Version() string { return e.version }
 
 // Generation is 8, 12 or 13.
 func (e *Emulator) Generation() int { return e.gen }
@@ -483,8 +529,7 @@ func (e *Emulator) authenticate(c *call) authResult {
 }
 
 func (e *Emulator) health(c *call) {
-	v := map[int]string{8: "8.5.27", 12: "12.3.0", 13: "13.0.0"}[e.gen]
-	c.json(http.StatusOK, map[string]string{"database": "ok", "version": v, "commit": "emulator"})
+	c.json(http.StatusOK, map[string]string{"database": "ok", "version": e.version, "commit": "emulator"})
 }
 
 func (e *Emulator) getStats(c *call) {

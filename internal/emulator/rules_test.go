@@ -152,6 +152,69 @@ func TestDelegation(t *testing.T) {
 	})
 }
 
+// From Grafana 13.3 a role update checks only the permissions it keeps or
+// adds; before, the ones it removes too.
+func TestDelegationOfRemovedPermissions(t *testing.T) {
+	for _, tt := range []struct {
+		gen     int
+		version string
+		status  int
+	}{
+		{8, "", 403},
+		{12, "", 403},
+		{13, "13.0.0", 403},
+		{13, "13.2.9", 403},
+		{13, "13.3.0", 200},
+		{13, "14.0.0", 200},
+	} {
+		t.Run(fmt.Sprintf("%d-%s", tt.gen, tt.version), func(t *testing.T) {
+			t.Parallel()
+			e := start(t, tt.gen, func(c *Config) { c.Version = tt.version })
+			del := delegator(e)
+			e.create(admin, map[string]any{"uid": "mixed", "name": "custom:mixed", "permissions": []P{
+				{"reports:read", "reports:uid:1"}, {"datasources:read", "datasources:*"},
+			}})
+			// Dropping the permission del lacks, keeping the one it holds.
+			e.want(tt.status, del, "PUT", "/api/access-control/roles/mixed", map[string]any{
+				"name": "custom:mixed", "permissions": []P{{"reports:read", "reports:uid:1"}},
+			})
+			if got := len(e.mustRole("mixed").Permissions); got != map[int]int{200: 1, 403: 2}[tt.status] {
+				t.Errorf("after the update the role has %d permissions", got)
+			}
+			// Adding one it lacks is refused on every version.
+			e.want(403, del, "PUT", "/api/access-control/roles/mixed", map[string]any{
+				"name": "custom:mixed", "permissions": []P{{"reports:read", "reports:uid:1"}, {"users:read", "global.users:*"}},
+			})
+		})
+	}
+}
+
+func TestVersionConfig(t *testing.T) {
+	for _, tt := range []struct {
+		gen     int
+		version string
+		want    string
+	}{
+		{8, "", "8.5.27"}, {12, "", "12.3.0"}, {13, "", "13.0.0"},
+		{12, "9.5.1", "9.5.1"}, {13, "13.3.0", "13.3.0"},
+	} {
+		e := start(t, tt.gen, func(c *Config) { c.Version = tt.version })
+		var h map[string]string
+		e.want(200, as{}, "GET", "/api/health", nil).into(t, &h)
+		if h["version"] != tt.want {
+			t.Errorf("generation %d, version %q: health says %q", tt.gen, tt.version, h["version"])
+		}
+	}
+	for _, bad := range []struct {
+		gen     int
+		version string
+	}{{8, "12.0.0"}, {12, "8.5.0"}, {12, "13.0.0"}, {13, "12.3.0"}, {13, "thirteen"}, {12, "12"}} {
+		if _, err := NewServer(Config{Generation: bad.gen, Version: bad.version}); err == nil {
+			t.Errorf("generation %d with version %q started", bad.gen, bad.version)
+		}
+	}
+}
+
 func TestEscalation(t *testing.T) {
 	for _, gen := range allGens {
 		t.Run(fmt.Sprintf("gen%d", gen), func(t *testing.T) {

@@ -28,6 +28,9 @@ func NewServer(cfg Config) (*Server, error) { return NewServerAt("127.0.0.1:0", 
 // NewServerAt starts an emulator listening on addr (host:port; port 0 picks one).
 // A provisioning directory that cannot be applied is an error.
 func NewServerAt(addr string, cfg Config) (*Server, error) {
+	if _, err := cfg.grafana(); err != nil {
+		return nil, err
+	}
 	em := newUnprovisioned(cfg)
 	if cfg.ProvisioningDir != "" {
 		if err := em.Provision(cfg.ProvisioningDir); err != nil {

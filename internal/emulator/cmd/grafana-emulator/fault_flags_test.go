@@ -32,6 +32,20 @@ func startRun(t *testing.T, args ...string) (string, func()) {
 	}
 }
 
+func TestRunGrafanaVersionFlag(t *testing.T) {
+	url, stop := startRun(t, "--generation", "13", "--grafana-version", "13.3.1")
+	defer stop()
+	resp, err := http.Get(url + "/api/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(b), `"version":"13.3.1"`) {
+		t.Errorf("health: %s", b)
+	}
+}
+
 // TestRunFaultFlags: the fault flags reach the server (off by default).
 func TestRunFaultFlags(t *testing.T) {
 	get := func(t *testing.T, url string) *http.Response {

@@ -31,6 +31,7 @@ func run(args []string) error {
 	fs := flag.NewFlagSet("grafana-emulator", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:3000", "listen address (port 0 picks a free port)")
 	generation := fs.Int("generation", 12, "Grafana to emulate: 8 (API generation 1), 12 or 13 (generation 2)")
+	grafanaVersion := fs.String("grafana-version", "", "Grafana version to report and follow where rules changed within a generation (e.g. 13.3.0); default 8.5.27, 12.3.0 or 13.0.0")
 	login := fs.String("admin-user", "admin", "login of the server admin")
 	password := fs.String("admin-password", "admin", "password of the server admin")
 	errorRate := fs.Float64("error-rate", 0, "fraction of /api/access-control requests answered 500")
@@ -65,7 +66,7 @@ func run(args []string) error {
 	}
 
 	cfg := emulator.Config{
-		Generation: *generation, AdminLogin: *login, AdminPassword: *password, AdminRoles: roles,
+		Generation: *generation, Version: *grafanaVersion, AdminLogin: *login, AdminPassword: *password, AdminRoles: roles,
 		ProvisioningDir: *provisioningDir, Teams: teamNames,
 		Faults: emulator.Faults{
 			ErrorRate: *errorRate, TooManyRate: *tooMany, LostAnswerRate: *lostAnswer,
@@ -86,7 +87,7 @@ func run(args []string) error {
 			return err
 		}
 	}
-	fmt.Printf("grafana-emulator listening on %s (generation %d)\n", srv.URL, *generation)
+	fmt.Printf("grafana-emulator listening on %s (generation %d, Grafana %s)\n", srv.URL, *generation, srv.Emulator.Version())
 	<-ctx.Done()
 	return nil
 }

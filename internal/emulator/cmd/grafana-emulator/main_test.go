@@ -49,6 +49,8 @@ func TestRunServesAndStopsOnSignal(t *testing.T) {
 func TestRunRejectsBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"--generation", "9"},
+		{"--generation", "13", "--grafana-version", "12.3.0"},
+		{"--grafana-version", "twelve"},
 		{"--error-rate", "0.8", "--429-rate", "0.5"},
 		{"--error-rate", "0.6", "--lost-answer-rate", "0.6"},
 		{"--lost-answer-rate", "-0.1"},

@@ -50,7 +50,7 @@ func TestRunPrintsOneURLLineAndStopsOnSIGTERM(t *testing.T) {
 		restore()
 		t.Fatal("no line on stdout")
 	}
-	m := regexp.MustCompile(`^grafana-emulator listening on (http://127\.0\.0\.1:\d+) \(generation 12\)$`).FindStringSubmatch(first)
+	m := regexp.MustCompile(`^grafana-emulator listening on (http://127\.0\.0\.1:\d+) \(generation 12, Grafana 12\.3\.0\)$`).FindStringSubmatch(first)
 	if m == nil {
 		restore()
 		t.Fatalf("first stdout line %q does not name the URL", first)
