@@ -24,6 +24,10 @@ import (
 // 12 (generation 2, the default) or 13 (generation 2 with Grafana 13's version rule).
 const EnvGeneration = "GRAFANA_EMULATOR_GENERATION"
 
+// EnvVersion optionally sets the Grafana version the emulator reports and
+// follows (e.g. 13.3.0); it must fit the generation.
+const EnvVersion = "GRAFANA_EMULATOR_VERSION"
+
 // ProviderName is the provider's type name in configurations.
 const ProviderName = "grafanarbac"
 
@@ -103,7 +107,7 @@ func start() (*Env, error) {
 	// A password that is no common word: the client scrubs it from every
 	// message, and "admin" would be scrubbed from role names too.
 	password := "acc-" + sdkacctest.RandString(12)
-	srv, err := emulator.NewServer(emulator.Config{Generation: gen, AdminPassword: password})
+	srv, err := emulator.NewServer(emulator.Config{Generation: gen, Version: os.Getenv(EnvVersion), AdminPassword: password})
 	if err != nil {
 		return nil, fmt.Errorf("starting the emulator: %w", err)
 	}

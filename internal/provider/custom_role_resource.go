@@ -255,7 +255,11 @@ func (r *customRoleResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	if changed {
-		r.checkDelegation(ctx, plan, &resp.Diagnostics)
+		var prior *customRoleModel
+		if !create {
+			prior = state
+		}
+		r.checkDelegation(ctx, plan, prior, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
@@ -287,13 +291,13 @@ func (r *customRoleResource) planVersion(ctx context.Context, plan *customRoleMo
 			}
 			return
 		}
-		major, err := grafanaMajor(ctx, &r.data.reads, r.data.client)
+		release, err := releaseOf(ctx, &r.data.reads, r.data.client)
 		if err != nil {
 			diags.AddError("Cannot read Grafana's version",
 				"The version of a role depends on Grafana's version, read from /api/health: "+err.Error())
 			return
 		}
-		in.Grafana13 = grafanaNumbersVersions(major)
+		in.Grafana13 = release.numbersVersions()
 		if !create {
 			role, err := r.data.reads.role(ctx, r.clientFor(state.OrgID), state.UID.ValueString())
 			switch {
@@ -316,14 +320,27 @@ func (r *customRoleResource) planVersion(ctx context.Context, plan *customRoleMo
 }
 
 // checkDelegation fails the plan when the provider's credentials lack a
-// permission the role would grant: Grafana would answer 403 at apply.
-func (r *customRoleResource) checkDelegation(ctx context.Context, plan customRoleModel, diags *diag.Diagnostics) {
+// permission the role would grant, or, before Grafana 13.3, one that an
+// update of prior removes: Grafana would answer 403 at apply.
+func (r *customRoleResource) checkDelegation(ctx context.Context, plan customRoleModel, prior *customRoleModel, diags *diag.Diagnostics) {
 	if r.data == nil || !permissionsKnown(ctx, plan.Permissions) || plan.OrgID.IsUnknown() {
 		return
 	}
 	wanted, d := permissionsFromSet(ctx, plan.Permissions)
 	diags.Append(d...)
-	if d.HasError() || len(wanted) == 0 {
+	if d.HasError() {
+		return
+	}
+	var removed []grafana.Permission
+	if prior != nil && permissionsKnown(ctx, prior.Permissions) {
+		// An unreadable release is taken as an older one: its check is the stricter.
+		if release, err := releaseOf(ctx, &r.data.reads, r.data.client); err != nil || release.checksRemovedPermissions() {
+			had, d := permissionsFromSet(ctx, prior.Permissions)
+			diags.Append(d...)
+			removed = grafana.PermissionsMinus(had, wanted)
+		}
+	}
+	if len(wanted) == 0 && len(removed) == 0 {
 		return
 	}
 	held, err := r.data.callerPermissionsIn(ctx, plan.OrgID.ValueInt64())
@@ -332,14 +349,20 @@ func (r *customRoleResource) checkDelegation(ctx context.Context, plan customRol
 			"Could not read the permissions of the provider's credentials, so the plan does not check that they hold the role's permissions: "+err.Error())
 		return
 	}
-	missing := grafana.MissingForDelegation(held, wanted)
-	if len(missing) == 0 {
-		return
-	}
-	diags.AddAttributeError(path.Root("permissions"), "Permissions the provider cannot delegate",
-		"Grafana lets a caller create or change a role only when the caller holds every permission of the role. "+
+	var detail []string
+	if missing := grafana.MissingForDelegation(held, wanted); len(missing) > 0 {
+		detail = append(detail, "Grafana lets a caller create or change a role only when the caller holds every permission of the role. "+
 			"The provider's credentials lack:\n"+formatPermissionList(missing)+
 			"\nRemove these permissions from the role, or use credentials that hold them.")
+	}
+	if missing := grafana.MissingForDelegation(held, removed); len(missing) > 0 {
+		detail = append(detail, "Before 13.3, Grafana also checks the permissions an update removes. "+
+			"This update removes these, which the provider's credentials lack:\n"+formatPermissionList(missing)+
+			"\nUse credentials that hold them, or Grafana 13.3 or later.")
+	}
+	if len(detail) > 0 {
+		diags.AddAttributeError(path.Root("permissions"), "Permissions the provider cannot delegate", strings.Join(detail, "\n\n"))
+	}
 }
 
 // formatPermissionList renders permissions as "  - action (scope)" lines.

@@ -470,6 +470,76 @@ func TestAccCustomRole_delegation(t *testing.T) {
 	assertNoRolesNamed(t, env, name)
 }
 
+// Before Grafana 13.3 an update must be delegable in what it removes too,
+// so removing a permission the credentials lack fails the plan; from 13.3
+// it is applied.
+func TestAccCustomRole_delegationOfRemovedPermissions(t *testing.T) {
+	env := newRoleTestEnv(t)
+	name := env.randName("custom:acc:remove")
+	uid := roleUIDFor(name)
+	kept, foreign := env.scoped[0], env.scoped[1]
+	user := env.delegatingUser(t, kept)
+	if len(grafana.MissingForDelegation(user.perms, []grafana.Permission{foreign})) == 0 {
+		t.Skip("the delegating user holds the permission the test removes")
+	}
+	cfg := user.providerConfig + customRoleHCL{UID: uid, Name: name, Perms: []string{hclPerm(kept)}}.String()
+	// Someone with more rights adds foreign, which the configuration removes again.
+	addForeign := func() {
+		role, err := env.client.GetRole(context.Background(), uid)
+		if err != nil {
+			t.Fatalf("reading role %s: %v", uid, err)
+		}
+		if _, err := env.client.UpdateRole(context.Background(), uid, grafana.UpdateRoleRequest{
+			Version: role.Version + 1, Name: role.Name, Permissions: []grafana.Permission{kept, foreign},
+		}); err != nil {
+			t.Fatalf("adding %v to role %s: %v", foreign, uid, err)
+		}
+	}
+
+	removal := resource.TestStep{PreConfig: addForeign, Config: cfg}
+	var steps []resource.TestStep
+	if env.checksRemoved {
+		removal.ExpectError = textRegexp("Before 13.3", "removes", fmt.Sprintf("%s (%s)", foreign.Action, foreign.Scope))
+		steps = []resource.TestStep{
+			removal,
+			{
+				// Refused before the apply: Grafana still holds both.
+				Config: cfg,
+				PreConfig: func() {
+					role, err := env.client.GetRole(context.Background(), uid)
+					if err != nil || !grafana.PermissionsEqual(role.Permissions, []grafana.Permission{kept, foreign}) {
+						t.Errorf("after the refused plan Grafana holds %v, %v", role, err)
+					}
+					// The credentials of the test remove it, so the user can destroy the role.
+					if _, err := env.client.UpdateRole(context.Background(), uid, grafana.UpdateRoleRequest{
+						Version: role.Version + 1, Name: role.Name, Permissions: []grafana.Permission{kept},
+					}); err != nil {
+						t.Fatalf("removing %v from role %s: %v", foreign, uid, err)
+					}
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		}
+	} else {
+		removal.Check = checkServerRole(env, 0, uid, -1, []grafana.Permission{kept}, nil)
+		removal.ConfigPlanChecks = resource.ConfigPlanChecks{
+			PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(customRoleAddr, plancheck.ResourceActionUpdate)},
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		}
+		steps = []resource.TestStep{removal}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { env.preCheck(t) },
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy:             checkCustomRolesDestroyed(env),
+		Steps: append([]resource.TestStep{{
+			Config:           cfg,
+			Check:            checkServerRole(env, 0, uid, -1, []grafana.Permission{kept}, nil),
+			ConfigPlanChecks: emptyPlanAfterApply,
+		}}, steps...),
+	})
+}
+
 func TestAccCustomRole_global(t *testing.T) {
 	env := newRoleTestEnv(t)
 	name := env.randName("custom:acc:global")
@@ -655,6 +725,9 @@ type roleTestEnv struct {
 	// numbersVersions is set on Grafana 13+, which stores 1 on create and
 	// old+1 on update, whatever is sent.
 	numbersVersions bool
+	// checksRemoved is set before Grafana 13.3, whose role updates need the
+	// permissions they remove as well as those they keep or add.
+	checksRemoved bool
 	orgID           int64
 	factories       map[string]func() (tfprotov6.ProviderServer, error)
 	providerBlock   string
@@ -697,8 +770,14 @@ func (e *roleTestEnv) finish(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reading Grafana's version: %v", err)
 	}
-	major, _ := strconv.Atoi(strings.SplitN(strings.TrimPrefix(health.Version, "v"), ".", 2)[0])
+	parts := strings.SplitN(strings.TrimPrefix(health.Version, "v"), ".", 3)
+	major, _ := strconv.Atoi(parts[0])
+	minor := 0
+	if len(parts) > 1 {
+		minor, _ = strconv.Atoi(strings.TrimRight(parts[1], "-+abcdefghijklmnopqrstuvwxyz"))
+	}
 	e.numbersVersions = major >= 13
+	e.checksRemoved = major < 13 || (major == 13 && minor < 3)
 
 	held, err := e.client.GetCurrentUserPermissions(ctx)
 	if err != nil {
@@ -783,6 +862,42 @@ func (e *roleTestEnv) limitedUser(t *testing.T) roleTestUser {
 		t.Fatalf("reading the permissions of user %d: %v", id, err)
 	}
 	return roleTestUser{id: id, perms: perms, providerConfig: e.acc.ProviderConfigWithAuth(auth)}
+}
+
+// delegatingUser is a user of the provider's org who may manage roles
+// (the role-management permissions of the provider's credentials, through
+// a custom role of the test's own) and holds held besides.
+func (e *roleTestEnv) delegatingUser(t *testing.T, held ...grafana.Permission) roleTestUser {
+	t.Helper()
+	ctx := context.Background()
+	admin, err := e.client.GetCurrentUserPermissions(ctx)
+	if err != nil {
+		t.Fatalf("reading the permissions of the test credentials: %v", err)
+	}
+	perms := slices.Clone(held)
+	for _, p := range admin {
+		if strings.HasPrefix(p.Action, "roles") && p.Scope != "permissions:type:escalate" {
+			perms = append(perms, p)
+		}
+	}
+	name := e.randName("custom:acc:delegator")
+	role, err := e.client.CreateRole(ctx, grafana.CreateRoleRequest{UID: roleUIDFor(name), Name: name, Permissions: perms})
+	if err != nil {
+		t.Fatalf("creating role %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		if err := e.client.DeleteRole(context.Background(), role.UID, grafana.DeleteRoleOptions{Force: true}); err != nil && !grafana.IsNotFound(err) {
+			t.Errorf("deleting role %s: %v", name, err)
+		}
+	})
+	u := e.limitedUser(t)
+	if err := e.client.AddUserRole(ctx, u.id, role.UID, false); err != nil {
+		t.Fatalf("assigning %s to user %d: %v", name, u.id, err)
+	}
+	if u.perms, err = e.client.GetUserPermissions(ctx, u.id); err != nil {
+		t.Fatalf("reading the permissions of user %d: %v", u.id, err)
+	}
+	return u
 }
 
 // otherOrg makes a second organization (it stays: the test credentials may

@@ -1,13 +1,6 @@
 package provider
 
-import (
-	"context"
-	"fmt"
-	"strconv"
-	"strings"
-
-	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
-)
+import "fmt"
 
 // The version of a custom role is planned by planVersion, a pure function of
 // what the plan knows, so its rules can be tested as a table.
@@ -119,29 +112,4 @@ func planVersion(in versionPlanInput) (int64, *versionProblem) {
 		}
 	}
 	return v, nil
-}
-
-// grafanaMajor returns the major version Grafana reports on /api/health.
-func grafanaMajor(ctx context.Context, reads *readCache, client *grafana.Client) (int, error) {
-	h, err := reads.health(ctx, client)
-	if err != nil {
-		return 0, err
-	}
-	return parseGrafanaMajor(h.Version)
-}
-
-// parseGrafanaMajor reads the major number of a version such as "13.0.0-pre".
-func parseGrafanaMajor(version string) (int, error) {
-	major, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(version), "v"), ".")
-	n, err := strconv.Atoi(major)
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("unexpected Grafana version %q", version)
-	}
-	return n, nil
-}
-
-// grafanaNumbersVersions reports whether a Grafana of this major version
-// ignores the version sent with a role (Grafana 13 and later).
-func grafanaNumbersVersions(major int) bool {
-	return major >= 13
 }

@@ -97,27 +97,41 @@ func TestPlanVersion(t *testing.T) {
 	}
 }
 
-func TestParseGrafanaMajor(t *testing.T) {
+func TestParseGrafanaRelease(t *testing.T) {
 	t.Parallel()
-	tests := map[string]int{
-		"8.5.27":              8,
-		"12.3.0":              12,
-		"13.0.0":              13,
-		"13.1.0-pre":          13,
-		"v11.0.0+security-01": 11,
+	tests := map[string]grafanaRelease{
+		"8.5.27":              {8, 5},
+		"12.3.0":              {12, 3},
+		"13.0.0":              {13, 0},
+		"13.1.0-pre":          {13, 1},
+		"13.3":                {13, 3},
+		"14":                  {14, 0},
+		"13.10-beta":          {13, 10},
+		"v11.0.0+security-01": {11, 0},
 	}
 	for in, want := range tests {
-		got, err := parseGrafanaMajor(in)
+		got, err := parseGrafanaRelease(in)
 		if err != nil || got != want {
-			t.Errorf("parseGrafanaMajor(%q) = %d, %v; want %d", in, got, err, want)
+			t.Errorf("parseGrafanaRelease(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
 	for _, in := range []string{"", "main", ".1"} {
-		if _, err := parseGrafanaMajor(in); err == nil {
-			t.Errorf("parseGrafanaMajor(%q): want an error", in)
+		if _, err := parseGrafanaRelease(in); err == nil {
+			t.Errorf("parseGrafanaRelease(%q): want an error", in)
 		}
 	}
-	if grafanaNumbersVersions(12) || !grafanaNumbersVersions(13) || !grafanaNumbersVersions(14) {
-		t.Error("grafanaNumbersVersions: Grafana 13 and later number versions themselves")
+	for _, tt := range []struct {
+		r                        grafanaRelease
+		numbers, checksRemovedOK bool
+	}{
+		{grafanaRelease{12, 3}, false, true},
+		{grafanaRelease{13, 0}, true, true},
+		{grafanaRelease{13, 2}, true, true},
+		{grafanaRelease{13, 3}, true, false},
+		{grafanaRelease{14, 0}, true, false},
+	} {
+		if tt.r.numbersVersions() != tt.numbers || tt.r.checksRemovedPermissions() != tt.checksRemovedOK {
+			t.Errorf("%v: numbersVersions %v, checksRemovedPermissions %v", tt.r, tt.r.numbersVersions(), tt.r.checksRemovedPermissions())
+		}
 	}
 }
