@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -381,19 +380,9 @@ func (r *defaultAssignmentResource) Delete(ctx context.Context, req resource.Del
 }
 
 func (r *defaultAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	builtin, fixedName, ok := strings.Cut(req.ID, ":")
-	var problem string
-	switch {
-	case !ok:
-		problem = "it has no colon."
-	case builtinRoleNameMismatch(builtin, grafana.Generation2) != "":
-		problem = builtinRoleNameMismatch(builtin, grafana.Generation2)
-	case !fixedRoleNamePattern.MatchString(fixedName):
-		problem = fmt.Sprintf("%q is not a fixed role name (they start with \"fixed:\").", fixedName)
-	}
-	if problem != "" {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Import ID %q is not valid: %s Expected `<builtin_role>:<fixed_role>`, for example `Viewer:fixed:annotations:reader`.", req.ID, problem))
+	builtin, fixedName, err := parseDefaultAssignmentImportID(req.ID)
+	if err != nil {
+		addImportIDError(&resp.Diagnostics, err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, defaultAssignmentModel{

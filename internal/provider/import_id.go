@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
 
 // Import IDs are colon-separated parts. A resource lists the formats it
@@ -93,6 +95,25 @@ func importIDError(raw, problem string, formats []importIDFormat) error {
 		names[i] = "`" + f.String() + "`"
 	}
 	return fmt.Errorf("import ID %q is not valid: %s. Expected %s", raw, problem, strings.Join(names, " or "))
+}
+
+// parseDefaultAssignmentImportID splits `<builtin_role>:<fixed_role>`; the
+// fixed role's name holds colons itself, so the first colon divides.
+func parseDefaultAssignmentImportID(raw string) (builtin, fixedName string, err error) {
+	builtin, fixedName, ok := strings.Cut(raw, ":")
+	var problem string
+	switch {
+	case !ok:
+		problem = "it has no colon."
+	case builtinRoleNameMismatch(builtin, grafana.Generation2) != "":
+		problem = builtinRoleNameMismatch(builtin, grafana.Generation2)
+	case !fixedRoleNamePattern.MatchString(fixedName):
+		problem = fmt.Sprintf("%q is not a fixed role name (they start with \"fixed:\").", fixedName)
+	}
+	if problem != "" {
+		return "", "", fmt.Errorf("import ID %q is not valid: %s Expected `<builtin_role>:<fixed_role>`, for example `Viewer:fixed:annotations:reader`", raw, problem)
+	}
+	return builtin, fixedName, nil
 }
 
 // addImportIDError reports an import ID that parseImportID refused.

@@ -3,6 +3,8 @@ package provider
 import (
 	"strings"
 	"testing"
+
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
 
 // FuzzImportID checks the import-ID parsers of every resource: they never
@@ -13,6 +15,7 @@ func FuzzImportID(f *testing.F) {
 		"abc", "3:abc", "1:Editor:r1", "global:Grafana Admin:r1", "1:7:r1", "global:7:r1",
 		"", ":", "::", "0:abc", "-1:abc", "1:0:r", "1: Editor:r", "007:+7:r", "1:2:3:4",
 		"9223372036854775808:x", "global:x", "1:é:ü", "1:\x00:r",
+		"Viewer:fixed:annotations:reader", "Grafana Admin:fixed:roles:writer", "Viewer:fixed:", "viewer:fixed:a", "Viewer:basic:viewer",
 	} {
 		f.Add(seed)
 	}
@@ -39,6 +42,15 @@ func FuzzImportID(f *testing.F) {
 			if org, ok := id.Int64("org_id"); ok && org <= 0 {
 				t.Errorf("%q: org_id %d accepted", raw, org)
 			}
+		}
+
+		if builtin, fixedName, err := parseDefaultAssignmentImportID(raw); err != nil {
+			if !strings.Contains(err.Error(), "`<builtin_role>:<fixed_role>`") {
+				t.Errorf("default assignment: error %q does not name the expected format", err)
+			}
+		} else if builtin+":"+fixedName != raw || !strings.HasPrefix(fixedName, "fixed:") ||
+			builtinRoleNameMismatch(builtin, grafana.Generation2) != "" {
+			t.Errorf("default assignment: %q accepted as %q and %q", raw, builtin, fixedName)
 		}
 
 		for _, a := range assignments {
