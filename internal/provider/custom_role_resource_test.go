@@ -728,12 +728,12 @@ type roleTestEnv struct {
 	// checksRemoved is set before Grafana 13.3, whose role updates need the
 	// permissions they remove as well as those they keep or add.
 	checksRemoved bool
-	orgID           int64
-	factories       map[string]func() (tfprotov6.ProviderServer, error)
-	providerBlock   string
-	preCheck        func(t *testing.T)
-	randName        func(prefix string) string
-	acc             *acctest.Env
+	orgID         int64
+	factories     map[string]func() (tfprotov6.ProviderServer, error)
+	providerBlock string
+	preCheck      func(t *testing.T)
+	randName      func(prefix string) string
+	acc           *acctest.Env
 
 	// Permissions the provider's credentials hold, so roles may grant them:
 	// two with a scope (distinct actions) and one without.
