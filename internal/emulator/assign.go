@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 )
 
 func validBuiltin(name string) bool {
@@ -17,7 +16,7 @@ func validBuiltin(name string) bool {
 
 // assignable refuses what Grafana's team and user endpoints refuse.
 func assignable(c *call, r *role) bool {
-	if r.kind == kindBasic || strings.HasPrefix(r.name, "managed:") {
+	if r.kind == kindBasic || r.kind == kindManaged {
 		c.msg(http.StatusBadRequest, "this endpoint cannot be used to assign basic, managed or external services roles")
 		return false
 	}

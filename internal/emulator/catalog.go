@@ -277,6 +277,20 @@ func (s *store) seedCatalog(gen int) {
 	}
 }
 
+// seedManaged adds the managed roles Grafana keeps per organization for the
+// resource permissions of its built-in roles. They are read-only and cannot
+// be assigned (rule 5b); the emulator's carry no permissions, so they change
+// nobody's access, and exist so that those refusals can be exercised.
+func (s *store) seedManaged(orgID int64) {
+	for _, b := range []string{"viewer", "editor", "admin"} {
+		s.addRole(&role{
+			uid: s.newRoleUID(9), orgID: orgID, name: "managed:builtins:" + b + ":permissions",
+			group: "Managed", version: 1, hidden: true, kind: kindManaged,
+			created: zeroTime, updated: zeroTime,
+		})
+	}
+}
+
 // defaultBasicPerms is the union of the fixed roles granted to a basic role
 // by default, with Viewer's held by Editor and Editor's by Admin.
 func (s *store) defaultBasicPerms(builtin string) []perm {

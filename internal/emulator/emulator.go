@@ -115,6 +115,7 @@ func newUnprovisioned(cfg Config) *Emulator {
 		serverAdmin: true, orgs: map[int64]string{1: roleAdmin}, defaultOrg: 1,
 	})
 	s.seedCatalog(gen)
+	s.seedManaged(1)
 	for _, name := range cfg.AdminRoles {
 		uid, ok := s.roleNames[0][name]
 		if !ok || s.roles[uid].kind != kindFixed {

@@ -65,6 +65,7 @@ func (e *Emulator) createOrg(c *call) {
 	o := &org{id: s.nextOrg, name: body.Name}
 	s.nextOrg++
 	s.orgs[o.id] = o
+	s.seedManaged(o.id)
 	// Grafana makes the creator an Admin of the new org.
 	s.users[c.userID].orgs[o.id] = roleAdmin
 	s.touch()

@@ -3,7 +3,6 @@ package emulator
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/provisioning"
 )
@@ -92,7 +91,7 @@ func (e *Emulator) provisionDelete(d provisioning.DeleteRole) error {
 	if r == nil || r.orgID != d.OrgID {
 		return nil // already gone: a reload must not fail on it
 	}
-	if r.kind != kindCustom || strings.HasPrefix(r.name, "managed:") {
+	if r.kind != kindCustom {
 		return fmt.Errorf("role %q belongs to Grafana and cannot be deleted", r.name)
 	}
 	if !d.Force && s.isAssigned(r.uid) {

@@ -131,6 +131,9 @@ func checkStore(t *testing.T, s *store) {
 		if r.kind == kindCustom && (strings.HasPrefix(r.name, "fixed:") || strings.HasPrefix(r.name, "basic:") || strings.HasPrefix(r.name, "managed:")) {
 			t.Errorf("custom role %q has a reserved prefix", r.name)
 		}
+		if r.kind == kindManaged && (!strings.HasPrefix(r.name, "managed:") || r.orgID == 0) {
+			t.Errorf("managed role %q of org %d", r.name, r.orgID)
+		}
 		if !slices.IsSortedFunc(r.perms, comparePerm) || len(slices.CompactFunc(slices.Clone(r.perms), func(a, b perm) bool { return a == b })) != len(r.perms) {
 			t.Errorf("role %q permissions are not a sorted set: %v", r.name, r.perms)
 		}

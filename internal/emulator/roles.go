@@ -387,7 +387,7 @@ func (e *Emulator) updateRole(c *call) {
 	if r == nil {
 		return
 	}
-	if r.kind == kindFixed || strings.HasPrefix(r.name, "managed:") {
+	if r.kind == kindFixed || r.kind == kindManaged {
 		c.msg(http.StatusBadRequest, "role %q is read-only: fixed and managed roles cannot be updated", r.name)
 		return
 	}
@@ -454,7 +454,7 @@ func (e *Emulator) deleteRole(c *call) {
 		return
 	}
 	switch {
-	case r.kind == kindFixed || strings.HasPrefix(r.name, "managed:"):
+	case r.kind == kindFixed || r.kind == kindManaged:
 		c.msg(http.StatusBadRequest, "role %q is read-only: fixed and managed roles cannot be deleted", r.name)
 		return
 	case r.kind == kindBasic:

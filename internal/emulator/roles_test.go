@@ -3,8 +3,10 @@ package emulator
 import (
 	"crypto/sha1"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -366,6 +368,65 @@ func TestCreateValidation(t *testing.T) {
 		}})
 		if len(set.Permissions) != 3 || len(e.mustRole("set").Permissions) != 3 {
 			t.Errorf("duplicates kept: %v", set.Permissions)
+		}
+	})
+}
+
+// Managed roles (resource permissions) exist per organization, are
+// read-only, and cannot be assigned to teams or users (rule 5b).
+func TestManagedRoles(t *testing.T) {
+	eachGen(t, allGens, func(t *testing.T, e *env) {
+		managedIn := func(who as) map[string]R {
+			var roles []R
+			e.want(200, who, "GET", "/api/access-control/roles?includeHidden=true", nil).into(t, &roles)
+			out := map[string]R{}
+			for _, r := range roles {
+				if strings.HasPrefix(r.Name, "managed:") {
+					out[r.Name] = r
+				}
+			}
+			return out
+		}
+		org1 := managedIn(admin)
+		editor, ok := org1["managed:builtins:editor:permissions"]
+		if len(org1) != 3 || !ok || editor.Global || !editor.Hidden {
+			t.Fatalf("org 1's managed roles: %+v", org1)
+		}
+		var visible []R
+		e.want(200, admin, "GET", "/api/access-control/roles", nil).into(t, &visible)
+		if slices.ContainsFunc(visible, func(r R) bool { return strings.HasPrefix(r.Name, "managed:") }) {
+			t.Error("managed roles listed without includeHidden")
+		}
+		org2 := e.createOrg("second")
+		if other := managedIn(admin.in(org2)); len(other) != 3 || other["managed:builtins:editor:permissions"].UID == editor.UID {
+			t.Errorf("org 2's managed roles: %+v", other)
+		}
+
+		team := e.createTeam(admin, "t")
+		user := e.createUser("u")
+		for _, tt := range []reqCase{
+			{"update", admin, "PUT", "/api/access-control/roles/" + editor.UID, map[string]any{"name": editor.Name, "version": 5, "permissions": []P{{"teams:read", "teams:*"}}}, 400},
+			{"delete", admin, "DELETE", "/api/access-control/roles/" + editor.UID + "?force=true", nil, 400},
+			{"create one", admin, "POST", "/api/access-control/roles", map[string]any{"name": "managed:users:9:permissions"}, 400},
+			{"assign to a team", admin, "POST", fmt.Sprintf("/api/access-control/teams/%d/roles", team), map[string]any{"roleUid": editor.UID}, 400},
+			{"assign to a user", admin, "POST", fmt.Sprintf("/api/access-control/users/%d/roles", user), map[string]any{"roleUid": editor.UID}, 400},
+			{"set a team's roles", admin, "PUT", fmt.Sprintf("/api/access-control/teams/%d/roles", team), map[string]any{"roleUids": []string{editor.UID}}, 400},
+		} {
+			r := e.do(tt.who, tt.method, tt.path, tt.body)
+			if r.status != tt.status {
+				t.Errorf("%s: %s", tt.name, r)
+			}
+			if strings.HasPrefix(tt.name, "assign") && r.message(t) != "this endpoint cannot be used to assign basic, managed or external services roles" {
+				t.Errorf("%s: message %q", tt.name, r.message(t))
+			}
+		}
+		if after := e.mustRole(editor.UID); after.Version != editor.Version || len(after.Permissions) != 0 {
+			t.Errorf("managed role changed: %+v", after)
+		}
+		var roles []R
+		e.want(200, admin, "GET", fmt.Sprintf("/api/access-control/teams/%d/roles?includeHidden=true", team), nil).into(t, &roles)
+		if len(roles) != 0 {
+			t.Errorf("team roles: %v", uids(roles))
 		}
 	})
 }

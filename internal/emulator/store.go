@@ -26,6 +26,7 @@ const (
 	kindCustom roleKind = iota
 	kindFixed
 	kindBasic
+	kindManaged // resource permissions: read-only, never assigned
 )
 
 type role struct {
