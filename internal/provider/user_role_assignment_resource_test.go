@@ -60,7 +60,12 @@ func checkUserAssignmentsDestroyed(env *assignEnv) resource.TestCheckFunc {
 func TestAccUserRoleAssignment_basic(t *testing.T) {
 	env := newAssignEnv(t)
 	role := env.createRole(t, env.testPerms(t, 1), false)
+	other := env.createRole(t, env.testPerms(t, 1), false)
 	userID := env.createUser(t)
+	// An assignment made outside Terraform stays: the resource never sets the whole list.
+	if err := env.client.AddUserRole(context.Background(), userID, other.UID, false); err != nil {
+		t.Fatal(err)
+	}
 	const addr = "grafanarbac_user_role_assignment.test"
 	id := fmt.Sprintf("%d:%d:%s", env.orgID, userID, role.UID)
 	hcl := userAssignmentHCL("test", userID, role.UID, "")
@@ -68,12 +73,18 @@ func TestAccUserRoleAssignment_basic(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 env.preCheck,
 		ProtoV6ProviderFactories: env.factories,
-		CheckDestroy:             checkUserAssignmentsDestroyed(env),
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			checkUserAssignmentsDestroyed(env),
+			checkUserHasRole(env, userID, other.UID, true),
+		),
 		Steps: []resource.TestStep{
 			{
 				Config:           env.config(hcl),
 				ConfigPlanChecks: asgEmptyPlanAfterApply,
-				Check:            checkUserHasRole(env, userID, role.UID, true),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkUserHasRole(env, userID, role.UID, true),
+					checkUserHasRole(env, userID, other.UID, true),
+				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("org_id"), knownvalue.Int64Exact(env.orgID)),
