@@ -652,7 +652,8 @@ func (r *customRoleResource) ImportState(ctx context.Context, req resource.Impor
 		return
 	}
 	if roleKind(role.Name) != roleKindCustom {
-		resp.Diagnostics.AddError("Cannot import a "+roleKind(role.Name)+" role", reservedRoleNameError(role.Name))
+		resp.Diagnostics.AddError("Cannot import a "+roleKind(role.Name)+" role",
+			fmt.Sprintf("Import ID %q: %s", req.ID, reservedRoleNameError(role.Name)))
 		return
 	}
 	if role.Global {

@@ -142,6 +142,12 @@ func (r *userRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 	}
 	plan.ID = types.StringValue(plan.importID())
 	checkAssignableRole(ctx, r.data, plan.RoleUID.ValueString(), plan.OrgID.ValueInt64(), plan.Global.ValueBool(), userAssignmentTarget, &resp.Diagnostics)
+	// The same read Read uses; other errors are left to the apply, which reports them.
+	userID := plan.UserID.ValueInt64()
+	if _, err := r.data.reads.userRoles(ctx, orgClient(r.data, plan.OrgID.ValueInt64()), userID); grafana.IsNotFound(err) {
+		resp.Diagnostics.AddAttributeError(path.Root("user_id"), "User not found",
+			fmt.Sprintf("No user or service account with id %d in organization %d. Check user_id.", userID, plan.OrgID.ValueInt64()))
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
