@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -85,6 +86,103 @@ func TestBuiltinRoleAssignmentDestroyWarnsOfLockOut(t *testing.T) {
 			}
 			if strings.Contains(detail, "reports:read") {
 				t.Errorf("warning names a permission that manages nothing: %q", detail)
+			}
+		})
+	}
+}
+
+// A generation-2 assignment whose custom role lost permissions takes them
+// from the basic role at the next apply: the plan warns when that takes
+// role-management permissions from the provider's own credentials.
+func TestBuiltinRoleAssignmentUpdateWarnsOfLockOut(t *testing.T) {
+	t.Parallel()
+	manage := grafana.Permission{Action: "roles:write", Scope: "permissions:type:delegate"}
+	reports := grafana.Permission{Action: "reports:read", Scope: "reports:*"}
+	held := []grafana.Permission{manage, reports}
+	granted := []grafana.Permission{manage, reports} // what the assignment put on the basic role
+
+	tests := []struct {
+		name        string
+		rolePerms   []grafana.Permission // the role's permissions now
+		wantWarning bool
+	}{
+		{"role lost a management permission", []grafana.Permission{reports}, true},
+		{"role lost only other permissions", []grafana.Permission{manage}, false},
+		{"role unchanged", []grafana.Permission{manage, reports}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			client, err := grafana.New(grafana.Config{URL: "http://127.0.0.1:1", Auth: "admin:admin", Generation: grafana.Generation2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Every read the plan makes is answered here; the client reaches no server.
+			data := &providerData{client: client, orgID: 1}
+			data.reads.seed(cacheKey{kind: cachePermissions, org: 1}, held)
+			data.reads.seed(cacheKey{cacheRole, 1, "r1"}, &grafana.Role{UID: "r1", Name: "custom:r1", Permissions: tt.rolePerms})
+			data.reads.seed(cacheKey{cacheRole, 1, "basic_admin"}, &grafana.Role{UID: "basic_admin", Name: "basic:admin", Global: true, Permissions: granted})
+			r := &builtinRoleAssignmentResource{data: data}
+
+			var sr resource.SchemaResponse
+			r.Schema(ctx, resource.SchemaRequest{}, &sr)
+			typ := sr.Schema.Type().TerraformType(ctx)
+			prior := builtinRoleAssignmentModel{
+				ID: types.StringValue("1:Admin:r1"), BuiltinRole: types.StringValue("Admin"), RoleUID: types.StringValue("r1"),
+				Global: types.BoolValue(false), OrgID: types.Int64Value(1), RoleVersion: types.Int64Value(1),
+				GrantedPermissions: permissionsToSet(granted),
+			}
+			state := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}
+			configured := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)} // tfsdk.Config has no Set
+			plan := tfsdk.Plan{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}
+			planned := prior
+			planned.GrantedPermissions = types.SetUnknown(permissionObjectType)
+			for _, d := range []diag.Diagnostics{
+				state.Set(ctx, prior),
+				configured.Set(ctx, builtinRoleAssignmentModel{
+					ID: types.StringNull(), BuiltinRole: prior.BuiltinRole, RoleUID: prior.RoleUID, Global: types.BoolNull(),
+					OrgID: types.Int64Null(), RoleVersion: prior.RoleVersion, GrantedPermissions: types.SetNull(permissionObjectType),
+				}),
+				plan.Set(ctx, planned),
+			} {
+				if d.HasError() {
+					t.Fatal(d)
+				}
+			}
+			config := tfsdk.Config{Schema: sr.Schema, Raw: configured.Raw}
+			req := resource.ModifyPlanRequest{State: state, Config: config, Plan: plan}
+			resp := resource.ModifyPlanResponse{Plan: req.Plan}
+			r.ModifyPlan(ctx, req, &resp)
+
+			if resp.Diagnostics.HasError() {
+				t.Fatalf("errors: %v", resp.Diagnostics)
+			}
+			// The plan shows what stays granted, so the warning is about the planned change.
+			var got builtinRoleAssignmentModel
+			if d := resp.Plan.Get(ctx, &got); d.HasError() {
+				t.Fatal(d)
+			}
+			if want := permissionsToSet(tt.rolePerms); !got.GrantedPermissions.Equal(want) {
+				t.Errorf("granted_permissions planned %v, want %v", got.GrantedPermissions, want)
+			}
+			if !tt.wantWarning {
+				if resp.Diagnostics.WarningsCount() != 0 {
+					t.Fatalf("unexpected warning: %v", resp.Diagnostics)
+				}
+				return
+			}
+			if resp.Diagnostics.WarningsCount() != 1 {
+				t.Fatalf("diagnostics = %v, want one warning", resp.Diagnostics)
+			}
+			detail := resp.Diagnostics[0].Detail()
+			for _, want := range []string{`permissions of role "r1"`, `"Admin"`, "roles:write (permissions:type:delegate)"} {
+				if !strings.Contains(detail, want) {
+					t.Errorf("warning %q does not contain %q", detail, want)
+				}
+			}
+			if strings.Contains(detail, "reports:read") {
+				t.Errorf("warning names a permission the role keeps: %q", detail)
 			}
 		})
 	}
