@@ -83,8 +83,7 @@ func builtinRoleNamesDescription() string {
 		}
 	}
 	return "One of " + mdCodeList(builtinRoleNames(grafana.Generation1)) +
-		" (exact spelling); " + mdCodeList(gen2) + " too on Grafana 9+ (generation 2). " +
-		"`" + builtinRoleGrafanaAdmin + "` needs `global = true`."
+		" (exact spelling); " + mdCodeList(gen2) + " too on Grafana 9+ (generation 2)."
 }
 
 // builtinRoleNameMismatch explains why name is not accepted on gen; "" when it is.

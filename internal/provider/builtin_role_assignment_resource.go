@@ -70,7 +70,7 @@ func (r *builtinRoleAssignmentResource) Schema(_ context.Context, _ resource.Sch
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"builtin_role": schema.StringAttribute{
-				MarkdownDescription: "Built-in role that gets the role. " + builtinRoleNamesDescription() + " Changing it replaces the assignment.",
+				MarkdownDescription: "Built-in role that gets the role. " + builtinRoleNamesDescription() + " `" + builtinRoleGrafanaAdmin + "` needs `global = true`. Changing it replaces the assignment.",
 				Required:            true,
 				Validators:          []validator.String{builtinRoleName()},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
