@@ -145,9 +145,9 @@ func TestAccDrift_customRole(t *testing.T) {
 }
 
 // A built-in role assignment has no content of its own on generation 1 (a
-// grant by reference, present or absent), so only deletion can drift. On
-// generation 2 it is a set of permissions copied onto the basic role: some
-// or all of them can be taken off the basic role.
+// grant by reference): it can be removed, or moved to another built-in role.
+// On generation 2 it is a set of permissions copied onto the basic role:
+// some or all of them can be taken off the basic role.
 func TestAccDrift_builtinRoleAssignment(t *testing.T) {
 	env := newAssignEnv(t)
 	p := env.testPerms(t, 3)
@@ -157,12 +157,25 @@ func TestAccDrift_builtinRoleAssignment(t *testing.T) {
 
 	steps := []resource.TestStep{{Config: hcl, ConfigPlanChecks: asgEmptyPlanAfterApply, Check: checkBuiltinGrant(env, "Editor", role, p, true)}}
 	if env.gen == grafana.Generation1 {
-		steps = append(steps, resource.TestStep{
-			PreConfig:        func() { env.revokeBuiltin(t, "Editor", role, false) },
-			Config:           hcl,
-			ConfigPlanChecks: driftRepair(addr, plancheck.ResourceActionCreate),
-			Check:            checkBuiltinGrant(env, "Editor", role, p, true),
-		})
+		steps = append(steps,
+			resource.TestStep{
+				PreConfig:        func() { env.revokeBuiltin(t, "Editor", role, false) },
+				Config:           hcl,
+				ConfigPlanChecks: driftRepair(addr, plancheck.ResourceActionCreate),
+				Check:            checkBuiltinGrant(env, "Editor", role, p, true),
+			},
+			resource.TestStep{
+				// Moved to Viewer: the Editor grant comes back, Viewer's is not Terraform's to remove.
+				PreConfig: func() {
+					env.revokeBuiltin(t, "Editor", role, false)
+					env.grantBuiltin(t, "Viewer", role, false)
+				},
+				Config:           hcl,
+				ConfigPlanChecks: driftRepair(addr, plancheck.ResourceActionCreate),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkBuiltinGrant(env, "Editor", role, p, true), checkBuiltinGrant(env, "Viewer", role, p, true)),
+			},
+		)
 	} else {
 		steps = append(steps,
 			resource.TestStep{
@@ -195,11 +208,14 @@ func TestAccDrift_builtinRoleAssignment(t *testing.T) {
 	})
 }
 
-// A team or user assignment is present or absent: there is nothing to
-// modify, so deletion is the only drift.
+// A team or user assignment is present or absent; besides its removal, the
+// drift is the team's or user's roles replaced by others, after which the
+// assignment is created again and the others are left alone.
 func TestAccDrift_teamRoleAssignment(t *testing.T) {
 	env := newAssignEnv(t)
-	role := env.createRole(t, env.testPerms(t, 1), false)
+	perms := env.testPerms(t, 2)
+	role := env.createRole(t, perms[:1], false)
+	other := env.createRole(t, perms[1:], false)
 	teamID := env.createTeam(t)
 	const addr = "grafanarbac_team_role_assignment.test"
 	hcl := env.config(teamAssignmentHCL("test", teamID, role.UID, ""))
@@ -230,17 +246,30 @@ func TestAccDrift_teamRoleAssignment(t *testing.T) {
 				ConfigPlanChecks: driftRepair(addr, plancheck.ResourceActionCreate),
 				Check:            checkTeamHasRole(env, teamID, role.UID, true),
 			},
+			{
+				PreConfig: func() {
+					if err := env.client.SetTeamRoles(context.Background(), teamID, []string{other.UID}, false); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           hcl,
+				ConfigPlanChecks: driftRepair(addr, plancheck.ResourceActionCreate),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkTeamHasRole(env, teamID, role.UID, true), checkTeamHasRole(env, teamID, other.UID, true)),
+			},
 		},
 	})
 }
 
 // Both kinds of user assignment in one run: in the org and global (of a
-// global role), each removed outside Terraform.
+// global role), each removed outside Terraform; then the user's org roles
+// replaced by another.
 func TestAccDrift_userRoleAssignment(t *testing.T) {
 	env := newAssignEnv(t)
-	perms := env.testPerms(t, 2)
+	perms := env.testPerms(t, 3)
 	orgRole := env.createRole(t, perms[:1], false)
-	globalRole := env.createRole(t, perms[1:], true)
+	globalRole := env.createRole(t, perms[1:2], true)
+	other := env.createRole(t, perms[2:], false)
 	userID := env.createUser(t)
 	const orgAddr, globalAddr = "grafanarbac_user_role_assignment.org", "grafanarbac_user_role_assignment.global"
 	hcl := env.config(userAssignmentHCL("org", userID, orgRole.UID, ""), userAssignmentHCL("global", userID, globalRole.UID, "  global = true\n"))
@@ -282,6 +311,22 @@ func TestAccDrift_userRoleAssignment(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: holdsBoth,
+			},
+			{
+				PreConfig: func() {
+					if err := env.client.SetUserRoles(context.Background(), userID, []string{other.UID}, false, false); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: hcl,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(orgAddr, plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction(globalAddr, plancheck.ResourceActionNoop),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(holdsBoth, checkUserHasRole(env, userID, other.UID, true)),
 			},
 		},
 	})

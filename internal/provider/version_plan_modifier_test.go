@@ -1,9 +1,12 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 func TestPlanVersion(t *testing.T) {
@@ -132,6 +135,52 @@ func TestParseGrafanaRelease(t *testing.T) {
 	} {
 		if tt.r.numbersVersions() != tt.numbers || tt.r.checksRemovedPermissions() != tt.checksRemovedOK {
 			t.Errorf("%v: numbersVersions %v, checksRemovedPermissions %v", tt.r, tt.r.numbersVersions(), tt.r.checksRemovedPermissions())
+		}
+	}
+}
+
+// Each field Grafana versions, alone, is a change of content; the fields
+// it does not version, and a reordered or respelled permission set, are not.
+func TestContentChanged(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	prior := customRoleModel{
+		UID: types.StringValue("r1"), OrgID: types.Int64Value(1), Name: types.StringValue("custom:a"),
+		DisplayName: types.StringValue("A"), Description: types.StringValue("d"), Group: types.StringValue("g"),
+		Hidden: types.BoolValue(false), Global: types.BoolValue(false), Version: types.Int64Value(3),
+		AutoIncrementVersion: types.BoolValue(true), ForceDelete: types.BoolValue(false),
+		Permissions: permSet(permObj("reports:read", types.StringValue("reports:*")), permObj("reports:create", types.StringNull())),
+	}
+	tests := map[string]struct {
+		edit    func(m *customRoleModel)
+		changed bool
+	}{
+		"nothing":      {func(*customRoleModel) {}, false},
+		"name":         {func(m *customRoleModel) { m.Name = types.StringValue("custom:b") }, true},
+		"display_name": {func(m *customRoleModel) { m.DisplayName = types.StringValue("B") }, true},
+		"description":  {func(m *customRoleModel) { m.Description = types.StringNull() }, true},
+		"group":        {func(m *customRoleModel) { m.Group = types.StringValue("h") }, true},
+		"hidden":       {func(m *customRoleModel) { m.Hidden = types.BoolValue(true) }, true},
+		"a permission added": {func(m *customRoleModel) {
+			m.Permissions = permSet(append(m.Permissions.Elements(), permObj("reports:write", types.StringValue("reports:*")))...)
+		}, true},
+		"a scope changed": {func(m *customRoleModel) {
+			m.Permissions = permSet(permObj("reports:read", types.StringValue("reports:id:1")), permObj("reports:create", types.StringNull()))
+		}, true},
+		"permissions unknown": {func(m *customRoleModel) { m.Permissions = types.SetUnknown(permissionObjectType) }, true},
+		"name unknown":        {func(m *customRoleModel) { m.Name = types.StringUnknown() }, true},
+		"empty scope for none": {func(m *customRoleModel) {
+			m.Permissions = permSet(permObj("reports:create", types.StringValue("")), permObj("reports:read", types.StringValue("reports:*")))
+		}, false},
+		"version":                {func(m *customRoleModel) { m.Version = types.Int64Value(9) }, false},
+		"auto_increment_version": {func(m *customRoleModel) { m.AutoIncrementVersion = types.BoolValue(false) }, false},
+		"force_delete":           {func(m *customRoleModel) { m.ForceDelete = types.BoolValue(true) }, false},
+	}
+	for name, tt := range tests {
+		plan := prior
+		tt.edit(&plan)
+		if got := plan.contentChanged(ctx, prior); got != tt.changed {
+			t.Errorf("%s: contentChanged = %v, want %v", name, got, tt.changed)
 		}
 	}
 }
