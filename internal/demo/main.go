@@ -8,9 +8,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -21,27 +23,59 @@ import (
 // Teams the example looks up by name; Grafana teams are not managed by this provider.
 var demoTeams = []string{"Reporting", "Data source admins"}
 
+// providerVersion is the version the provider is built and mirrored as.
+// examples/demo constrains no version, and terraform picks a pre-release
+// only when a constraint names it exactly, so this is a plain release number.
+const providerVersion = "0.0.1"
+
+// options of one demo run.
+type options struct {
+	Generation int    // of the emulator; unused with URL
+	Root       string // the module to build the provider from
+	Dir        string // the Terraform configuration to apply
+	// URL and Auth name a Grafana to use instead of starting an emulator.
+	URL, Auth string
+	Terraform string
+	// Env is added to terraform's environment.
+	Env            []string
+	Stdout, Stderr io.Writer
+}
+
 func main() {
 	generation := flag.Int("generation", envInt("GENERATION", 12), "emulator generation: 8, 12 or 13")
 	dir := flag.String("dir", "examples/demo", "the Terraform configuration to apply")
 	flag.Parse()
-	if err := run(*generation, *dir); err != nil {
+
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tf == "" {
+		var err error
+		if tf, err = exec.LookPath("terraform"); err != nil {
+			fmt.Fprintln(os.Stderr, "demo failed: no terraform CLI: run through `make demo`, which installs one")
+			os.Exit(1)
+		}
+	}
+	opts := options{
+		Generation: *generation,
+		Root:       ".",
+		Dir:        *dir,
+		Terraform:  tf,
+		Stdout:     os.Stdout,
+		Stderr:     os.Stderr,
+	}
+	if url, auth := os.Getenv("GRAFANA_URL"), os.Getenv("GRAFANA_AUTH"); url != "" && auth != "" {
+		opts.URL, opts.Auth = url, auth
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	if err := run(ctx, opts); err != nil {
 		fmt.Fprintln(os.Stderr, "demo failed:", err)
 		os.Exit(1)
 	}
 	fmt.Println("demo: done")
 }
 
-func run(generation int, dir string) (err error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		if tf, err = exec.LookPath("terraform"); err != nil {
-			return errors.New("no terraform CLI: run through `make demo`, which installs one")
-		}
-	}
+func run(ctx context.Context, o options) (err error) {
+	step := func(msg string) { _, _ = fmt.Fprintf(o.Stdout, "\n==> %s\n", msg) }
 
 	tmp, err := os.MkdirTemp("", "grafanarbac-demo-")
 	if err != nil {
@@ -49,16 +83,24 @@ func run(generation int, dir string) (err error) {
 	}
 	defer os.RemoveAll(tmp)
 
+	// A filesystem mirror, so that `terraform init` installs this build
+	// without asking the registry.
 	step("building the provider")
-	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(tmp, "bin", "terraform-provider-grafanarbac"), ".")
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	mirror := filepath.Join(tmp, "plugins")
+	bin := filepath.Join(mirror, "registry.terraform.io", "grafanarbac", "grafanarbac", providerVersion,
+		runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-grafanarbac_v"+providerVersion)
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	build := exec.CommandContext(ctx, "go", "build", "-ldflags", "-X main.version="+providerVersion, "-o", bin, ".")
+	build.Dir, build.Stdout, build.Stderr = o.Root, o.Stdout, o.Stderr
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("go build: %w", err)
 	}
 
-	url, auth := os.Getenv("GRAFANA_URL"), os.Getenv("GRAFANA_AUTH")
-	if url == "" || auth == "" {
-		srv, err := emulator.NewServer(emulator.Config{Generation: generation})
+	url, auth := o.URL, o.Auth
+	if url == "" {
+		srv, err := emulator.NewServer(emulator.Config{Generation: o.Generation})
 		if err != nil {
 			return fmt.Errorf("starting the emulator: %w", err)
 		}
@@ -67,7 +109,7 @@ func run(generation int, dir string) (err error) {
 			step("emulator stopped")
 		}()
 		url, auth = srv.URL, "admin:admin"
-		step(fmt.Sprintf("emulator (generation %d) listening on %s", generation, url))
+		step(fmt.Sprintf("emulator (generation %d) listening on %s", o.Generation, url))
 	} else {
 		step("using the Grafana at " + url)
 	}
@@ -76,22 +118,25 @@ func run(generation int, dir string) (err error) {
 	if err != nil {
 		return err
 	}
-	if err := ensureTeams(ctx, client); err != nil {
+	created, err := ensureTeams(ctx, client, step)
+	// Registered before the destroy below, so it runs after it.
+	defer func() {
+		if rerr := removeTeams(context.WithoutCancel(ctx), client, created, step); rerr != nil && err == nil {
+			err = rerr
+		}
+	}()
+	if err != nil {
 		return err
 	}
 
 	work := filepath.Join(tmp, "work")
-	if err := copyConfig(dir, work); err != nil {
+	if err := copyConfig(o.Dir, work); err != nil {
 		return err
 	}
+	// Empty: a user's own CLI config could hold dev_overrides, which win
+	// over -plugin-dir.
 	cliConfig := filepath.Join(tmp, "cli.tfrc")
-	if err := os.WriteFile(cliConfig, []byte(fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/grafanarbac/grafanarbac" = %q
-  }
-  direct {}
-}
-`, filepath.Join(tmp, "bin"))), 0o600); err != nil {
+	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
 		return err
 	}
 	env := append(os.Environ(),
@@ -101,10 +146,11 @@ func run(generation int, dir string) (err error) {
 		"GRAFANA_URL="+url,
 		"GRAFANA_AUTH="+auth,
 	)
+	env = append(env, o.Env...)
 	terraform := func(args ...string) (int, error) {
-		cmd := exec.CommandContext(ctx, tf, args...)
+		cmd := exec.CommandContext(ctx, o.Terraform, args...)
 		cmd.Dir, cmd.Env = work, env
-		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		cmd.Stdout, cmd.Stderr = o.Stdout, o.Stderr
 		err := cmd.Run()
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {
@@ -113,8 +159,11 @@ func run(generation int, dir string) (err error) {
 		return 0, err
 	}
 
-	// With dev_overrides, `terraform init` would still ask the registry for the
-	// provider and fail offline; plan and apply need no init.
+	step("terraform init")
+	if _, err := terraform("init", "-input=false", "-no-color", "-plugin-dir="+mirror); err != nil {
+		return fmt.Errorf("terraform init: %w", err)
+	}
+
 	step("terraform apply")
 	applied := false
 	defer func() {
@@ -147,21 +196,42 @@ func run(generation int, dir string) (err error) {
 	return nil
 }
 
-func ensureTeams(ctx context.Context, client *grafana.Client) error {
+// ensureTeams creates the demo's teams that are missing and returns their ids.
+func ensureTeams(ctx context.Context, client *grafana.Client, step func(string)) (map[string]int64, error) {
+	created := map[string]int64{}
 	for _, name := range demoTeams {
 		teams, err := client.SearchTeams(ctx, name)
 		if err != nil {
-			return fmt.Errorf("looking up team %q: %w", name, err)
+			return created, fmt.Errorf("looking up team %q: %w", name, err)
 		}
 		if len(teams) > 0 {
 			continue
 		}
-		if _, err := client.CreateTeam(ctx, name, ""); err != nil {
-			return fmt.Errorf("creating team %q: %w", name, err)
+		id, err := client.CreateTeam(ctx, name, "")
+		if err != nil {
+			return created, fmt.Errorf("creating team %q: %w", name, err)
 		}
+		created[name] = id
 		step("created team " + name)
 	}
-	return nil
+	return created, nil
+}
+
+// removeTeams deletes the teams ensureTeams created, and only those.
+func removeTeams(ctx context.Context, client *grafana.Client, created map[string]int64, step func(string)) error {
+	var errs []error
+	for _, name := range demoTeams {
+		id, ok := created[name]
+		if !ok {
+			continue
+		}
+		if err := client.DeleteTeam(ctx, id); err != nil && !grafana.IsNotFound(err) {
+			errs = append(errs, fmt.Errorf("removing team %q: %w", name, err))
+			continue
+		}
+		step("removed team " + name)
+	}
+	return errors.Join(errs...)
 }
 
 // copyConfig copies the example's .tf files so that no state is left in the repository.
@@ -184,8 +254,6 @@ func copyConfig(from, to string) error {
 	}
 	return nil
 }
-
-func step(msg string) { fmt.Printf("\n==> %s\n", msg) }
 
 func envInt(name string, def int) int {
 	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
