@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"os"
 	"regexp"
 	"slices"
 	"testing"
@@ -15,6 +16,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/acctest"
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/emulator"
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
 
@@ -36,21 +39,52 @@ resource "grafanarbac_default_assignment" "test" {
 `, builtin, fixed, extra)
 }
 
-// builtinSnapshot is what every built-in role holds: the uids granted to it
-// (generation 1) or the basic role's permissions (generation 2).
+// builtinSnapshot is what every built-in role holds: on generation 2 the
+// basic role's permissions; on generation 1 the names of the roles granted
+// to it (uids are random per Grafana), global grants and those of the
+// provider's org together.
 func builtinSnapshot(t *testing.T, env *assignEnv) map[string][]string {
+	t.Helper()
+	return builtinSnapshotIn(t, env, nil)
+}
+
+// builtinSnapshotIn is builtinSnapshot with, on generation 1 and when
+// elsewhere (a client for another org, see secondOrgClient) is given, the
+// global grants apart from the org's. The list endpoint shows both kinds
+// alike, so a grant is taken as global when elsewhere sees it too: a default
+// restored as an org-level grant then differs from Grafana's global one.
+func builtinSnapshotIn(t *testing.T, env *assignEnv, elsewhere *grafana.Client) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
 	if env.gen == grafana.Generation1 {
-		byBuiltin, err := env.client.ListBuiltinRoleAssignments(context.Background(), true)
+		here, err := env.client.ListBuiltinRoleAssignments(context.Background(), true)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for b, roles := range byBuiltin {
-			for _, r := range roles {
-				out[b] = append(out[b], r.UID)
+		there := map[string][]grafana.Role{}
+		if elsewhere != nil {
+			if there, err = elsewhere.ListBuiltinRoleAssignments(context.Background(), true); err != nil {
+				t.Fatal(err)
 			}
-			slices.Sort(out[b])
+			for b, roles := range there {
+				for _, r := range roles {
+					out["global "+b] = append(out["global "+b], r.Name)
+				}
+			}
+		}
+		for b, roles := range here {
+			key := b
+			if elsewhere != nil {
+				key = "org " + b
+			}
+			for _, r := range roles {
+				if !rolesHaveUID(there[b], r.UID) {
+					out[key] = append(out[key], r.Name)
+				}
+			}
+		}
+		for k := range out {
+			slices.Sort(out[k])
 		}
 		return out
 	}
@@ -62,13 +96,45 @@ func builtinSnapshot(t *testing.T, env *assignEnv) map[string][]string {
 	return out
 }
 
+// secondOrgClient is a client for a new organization, in which only the
+// global built-in role grants show (generation 1; nil on generation 2,
+// whose basic roles are global).
+func secondOrgClient(t *testing.T, env *assignEnv) *grafana.Client {
+	t.Helper()
+	if env.gen != grafana.Generation1 {
+		return nil
+	}
+	return env.client.WithOrg(env.createOrg(t))
+}
+
 func checkSnapshot(t *testing.T, env *assignEnv, want map[string][]string) resource.TestCheckFunc {
+	return checkSnapshotIn(t, env, nil, want)
+}
+
+func checkSnapshotIn(t *testing.T, env *assignEnv, elsewhere *grafana.Client, want map[string][]string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		got := builtinSnapshot(t, env)
+		got := builtinSnapshotIn(t, env, elsewhere)
 		if !maps.EqualFunc(got, want, slices.Equal) {
 			return fmt.Errorf("built-in roles differ from Grafana's default:\n got %v\nwant %v", got, want)
 		}
 		return nil
+	}
+}
+
+// ownAssignEnv is an assignEnv on an emulator of the test's own.
+func ownAssignEnv(t *testing.T, g *ownGrafana) *assignEnv {
+	t.Helper()
+	gen, err := g.Client.Generation(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := func(auth string) string {
+		return providerBlockHCL(fmt.Sprintf("url    = %q", g.URL), fmt.Sprintf("auth   = %q", auth), "org_id = 1")
+	}
+	return &assignEnv{
+		t: t, client: g.Client, gen: gen, orgID: 1,
+		factories: acctest.ProtoV6ProviderFactories, preCheck: func() {},
+		provider: block(g.Auth), providerWithAuth: block, randName: acctest.RandName,
 	}
 }
 
@@ -88,22 +154,47 @@ func checkDefaultGrant(env *assignEnv, builtin string, fixed *grafana.Role, want
 
 // Remove → restore → remove → destroy ends where a fresh Grafana starts.
 func TestAccDefaultAssignment_roundTrip(t *testing.T) {
-	env := newAssignEnv(t)
+	var (
+		env       *assignEnv
+		elsewhere *grafana.Client
+		want      map[string][]string // Grafana's default
+		run       = resource.Test
+	)
+	if a := acctest.Get(t); a.Real() {
+		// A real Grafana cannot be had fresh: the best default at hand is
+		// what it holds now. Not parallel: the snapshot compares whole
+		// built-in roles, which the parallel assignment tests change.
+		env = newAssignEnv(t)
+		elsewhere = secondOrgClient(t, env)
+		want = builtinSnapshotIn(t, env, elsewhere)
+	} else {
+		// The harness's emulator has been changed by the tests before this
+		// one (and by the setup of parallel tests, which runs before they
+		// pause): the round trip runs on an emulator no other test touches,
+		// and ends compared with one that nothing touched at all.
+		cfg := emulator.Config{Generation: a.Emulator.Emulator.Generation(), Version: os.Getenv(acctest.EnvVersion)}
+		fresh := ownAssignEnv(t, startOwnEmulator(t, cfg))
+		want = builtinSnapshotIn(t, fresh, secondOrgClient(t, fresh))
+		env = ownAssignEnv(t, startOwnEmulator(t, cfg))
+		elsewhere = secondOrgClient(t, env)
+		if err := checkSnapshotIn(t, env, elsewhere, want)(nil); err != nil {
+			t.Fatalf("two fresh emulators start apart, so the round trip cannot be judged: %v", err)
+		}
+		run = resource.ParallelTest
+	}
 	builtin, fixedName := defaultGrantUnderTest(env.gen)
 	fixed := env.roleByName(t, fixedName)
-	before := builtinSnapshot(t, env)
 	const addr = "grafanarbac_default_assignment.test"
 	id := builtin + ":" + fixedName
 
-	// Not parallel: both tests change the same default grant, and the
-	// snapshot compares whole built-in roles. After the destroy the grant is
-	// in place, as on a fresh Grafana, and nothing else moved.
-	resource.Test(t, resource.TestCase{
+	// After the destroy the grant is in place, as on a fresh Grafana, and
+	// nothing else moved.
+	run(t, resource.TestCase{
 		PreCheck:                 env.preCheck,
 		ProtoV6ProviderFactories: env.factories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
 			checkDefaultGrant(env, builtin, fixed, true),
-			checkSnapshot(t, env, before),
+			checkSnapshotIn(t, env, elsewhere, want),
 		),
 		Steps: []resource.TestStep{
 			{
@@ -134,7 +225,7 @@ func TestAccDefaultAssignment_roundTrip(t *testing.T) {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkDefaultGrant(env, builtin, fixed, true),
-					checkSnapshot(t, env, before),
+					checkSnapshotIn(t, env, elsewhere, want),
 				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("affected_permissions"), asgPermsCheck(fixed.Permissions...)),
@@ -154,14 +245,15 @@ func TestAccDefaultAssignment_drift(t *testing.T) {
 	env := newAssignEnv(t)
 	builtin, fixedName := defaultGrantUnderTest(env.gen)
 	fixed := env.roleByName(t, fixedName)
-	before := builtinSnapshot(t, env)
+	elsewhere := secondOrgClient(t, env)
+	before := builtinSnapshotIn(t, env, elsewhere)
 	const addr = "grafanarbac_default_assignment.test"
 	hcl := defaultAssignmentHCL(builtin, fixedName, "")
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 env.preCheck,
 		ProtoV6ProviderFactories: env.factories,
-		CheckDestroy:             checkSnapshot(t, env, before),
+		CheckDestroy:             checkSnapshotIn(t, env, elsewhere, before),
 		Steps: []resource.TestStep{
 			{
 				Config:           env.config(hcl),
