@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/acctest"
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/emulator"
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
 
@@ -909,4 +910,30 @@ func (e *roleTestEnv) otherOrg(t *testing.T) int64 {
 		t.Fatalf("creating organization: %v", err)
 	}
 	return id
+}
+
+// The delegation check reads the credentials' permissions once per run,
+// not once per role: planning six roles asks as often as planning one.
+func TestAccCustomRole_callerPermissionsReadOncePerRun(t *testing.T) {
+	t.Parallel()
+	g := startOwnEmulator(t, emulator.Config{})
+	const route = "GET /api/access-control/user/permissions"
+	reads := func(roles int) int {
+		var hcl strings.Builder
+		hcl.WriteString(providerBlockHCL(fmt.Sprintf("url = %q", g.URL), fmt.Sprintf("auth = %q", g.Auth)))
+		for i := range roles {
+			cfg := customRoleHCL{Name: fmt.Sprintf("custom:once:%d", i), Perms: []string{`{ action = "teams:read", scope = "teams:*" }`}}
+			hcl.WriteString(strings.Replace(cfg.String(), `"test"`, fmt.Sprintf(`"r%d"`, i), 1))
+		}
+		before := emulatorRequestCounts(t, g)[route]
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProviderFactoriesWithEnv(nil),
+			Steps:                    []resource.TestStep{{Config: hcl.String(), PlanOnly: true, ExpectNonEmptyPlan: true}},
+		})
+		return emulatorRequestCounts(t, g)[route] - before
+	}
+	one, six := reads(1), reads(6)
+	if one == 0 || six != one {
+		t.Errorf("permission reads: %d planning one role, %d planning six", one, six)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -66,6 +67,47 @@ data "grafanarbac_role" "fixed" {
 	})
 }
 
+// Basic (generation 2) and managed roles read like any other, with their kind.
+func TestAccRoleDataSource_basicAndManaged(t *testing.T) {
+	env := newRoleTestEnv(t)
+	roles, err := env.client.ListRoles(context.Background(), grafana.ListRolesOptions{IncludeHidden: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg strings.Builder
+	var checks []statecheck.StateCheck
+	for _, kind := range []string{"basic", "managed"} {
+		i := slices.IndexFunc(roles, func(r grafana.Role) bool { return strings.HasPrefix(r.Name, kind+":") })
+		if i < 0 {
+			continue // generation 1 has no basic roles; a real Grafana may have no managed one
+		}
+		full, err := env.client.GetRole(context.Background(), roles[i].UID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&cfg, "data \"grafanarbac_role\" %q {\n  uid = %q\n}\n", kind, full.UID)
+		addr := "data.grafanarbac_role." + kind
+		checks = append(checks,
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("name"), knownvalue.StringExact(full.Name)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("kind"), knownvalue.StringExact(kind)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("global"), knownvalue.Bool(full.Global)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("permissions"), knownPerms(full.Permissions...)),
+		)
+	}
+	if len(checks) == 0 {
+		t.Skip("Grafana lists neither a basic nor a managed role")
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { env.preCheck(t) },
+		ProtoV6ProviderFactories: env.factories,
+		Steps: []resource.TestStep{{
+			Config:            env.config(cfg.String()),
+			ConfigStateChecks: checks,
+			ConfigPlanChecks:  emptyPlanAfterApply,
+		}},
+	})
+}
+
 func TestAccRoleDataSource_notFound(t *testing.T) {
 	env := newRoleTestEnv(t)
 	missing := env.randName("missing")
@@ -95,9 +137,10 @@ func TestAccRolesDataSource(t *testing.T) {
 	a := env.scoped[0]
 	cfg := fmt.Sprintf(`
 resource "grafanarbac_custom_role" "one" {
-  name        = "%[1]sone"
-  group       = "G1"
-  permissions = [%[2]s]
+  name         = "%[1]sone"
+  display_name = "First"
+  group        = "G1"
+  permissions  = [%[2]s]
 }
 
 resource "grafanarbac_custom_role" "two" {
@@ -142,14 +185,19 @@ data "grafanarbac_roles" "basic" {
 `, prefix, hclPerm(a))
 
 	role := func(suffix, group string, hidden bool) knownvalue.Check {
+		display := ""
+		if suffix == "one" {
+			display = "First"
+		}
 		return knownvalue.ObjectPartial(map[string]knownvalue.Check{
-			"name":    knownvalue.StringExact(prefix + suffix),
-			"group":   knownvalue.StringExact(group),
-			"kind":    knownvalue.StringExact("custom"),
-			"version": knownvalue.Int64Exact(1),
-			"global":  knownvalue.Bool(false),
-			"hidden":  knownvalue.Bool(hidden),
-			"uid":     knownvalue.NotNull(),
+			"name":         knownvalue.StringExact(prefix + suffix),
+			"display_name": knownvalue.StringExact(display),
+			"group":        knownvalue.StringExact(group),
+			"kind":         knownvalue.StringExact("custom"),
+			"version":      knownvalue.Int64Exact(1),
+			"global":       knownvalue.Bool(false),
+			"hidden":       knownvalue.Bool(hidden),
+			"uid":          knownvalue.NotNull(),
 		})
 	}
 	basicCount := 0
