@@ -51,9 +51,12 @@ locals {
   teams = merge([for r in local.p.roles : { for t in r.teams : "${t.org_id}/${t.name}" => t }]...)
 }
 
+# A from entry names its role by name or by uid (fixed roles' uids are the
+# same on every Grafana 9+). The data source takes one of the two, so a uid,
+# unique across the instance, is used when both are given.
 data "grafanarbac_role" "from" {
   for_each = local.from_refs
-  name     = each.value.name
+  name     = each.value.uid == null ? each.value.name : null
   uid      = each.value.uid
 }
 
