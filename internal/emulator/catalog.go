@@ -244,7 +244,8 @@ var zeroTime time.Time
 // seedCatalog stores the fixed roles and their default grants: on
 // generation 1 as global built-in role assignments, on generation 2 as the
 // basic roles' permission sets.
-func (s *store) seedCatalog(gen int) {
+// withNone: Grafana 10 added the basic role None.
+func (s *store) seedCatalog(gen int, withNone bool) {
 	catalog := catalogGen1
 	if gen >= 12 {
 		catalog = catalogGen2
@@ -269,6 +270,9 @@ func (s *store) seedCatalog(gen int) {
 	}
 	now := time.Now().UTC().Truncate(time.Second)
 	for _, b := range basicRoles {
+		if b.builtin == roleNone && !withNone {
+			continue
+		}
 		s.addRole(&role{
 			uid: b.uid, name: b.name, displayName: b.builtin, description: "Default " + b.builtin + " role",
 			group: "Basic", version: 1, hidden: true, kind: kindBasic,

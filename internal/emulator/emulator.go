@@ -29,9 +29,10 @@ type Config struct {
 	Faults          Faults
 	ProvisioningDir string // optional: apply the access-control provisioning files of this directory at start (see Provision)
 
-	// Version is the Grafana version reported on /api/health, whose rules
-	// the emulator follows where they changed within a generation (13.3:
-	// permissions a role update removes are no longer delegation-checked).
+	// Version is the Grafana version reported on /api/health, whose API the
+	// emulator follows where it changed within a generation: 9.2 added
+	// /roles/:uid/assignments, 10.0 the basic role None, and from 13.3 the
+	// permissions a role update removes are no longer delegation-checked.
 	// Empty means the generation's default: 8.5.27, 12.3.0 or 13.0.0. Its
 	// major must fit Generation (8 → 8, 12 → 9 to 12, 13 → 13 and later).
 	Version string
@@ -63,10 +64,8 @@ type Faults struct {
 // Emulator is an http.Handler serving Grafana's access-control API.
 type Emulator struct {
 	gen     int
-	version string
-	// checksRemoved: a role update needs the permissions it removes too (before 13.3).
-	checksRemoved bool
-	s             *store
+	grafana grafanaOf // the release, for rules that changed within a generation
+	s       *store
 
 	faultMu sync.Mutex
 	faults  Faults
@@ -104,7 +103,7 @@ func newUnprovisioned(cfg Config) *Emulator {
 	if password == "" {
 		password = "admin"
 	}
-	e := &Emulator{gen: gen, version: g.version, checksRemoved: g.checksRemoved, s: newStore(), stats: map[string]int64{}}
+	e := &Emulator{gen: gen, grafana: g, s: newStore(), stats: map[string]int64{}}
 	e.SetFaults(cfg.Faults)
 
 	s := e.s
@@ -114,7 +113,7 @@ func newUnprovisioned(cfg Config) *Emulator {
 		login: login, email: "admin@localhost", name: "admin", password: password,
 		serverAdmin: true, orgs: map[int64]string{1: roleAdmin}, defaultOrg: 1,
 	})
-	s.seedCatalog(gen)
+	s.seedCatalog(gen, g.since(10, 0))
 	s.seedManaged(1)
 	for _, name := range cfg.AdminRoles {
 		uid, ok := s.roleNames[0][name]
@@ -132,9 +131,14 @@ func newUnprovisioned(cfg Config) *Emulator {
 
 // grafanaOf is what Config says of the emulated Grafana.
 type grafanaOf struct {
-	gen           int
-	version       string
-	checksRemoved bool // a role update needs the permissions it removes too (before 13.3)
+	gen          int
+	version      string
+	major, minor int
+}
+
+// since reports whether the emulated Grafana is major.minor or later.
+func (g grafanaOf) since(major, minor int) bool {
+	return g.major > major || g.major == major && g.minor >= minor
 }
 
 func (cfg Config) grafana() (grafanaOf, error) {
@@ -149,25 +153,23 @@ func (cfg Config) grafana() (grafanaOf, error) {
 	if g.version == "" {
 		g.version = map[int]string{8: "8.5.27", 12: "12.3.0", 13: "13.0.0"}[g.gen]
 	}
-	var major, minor int
 	parts := strings.SplitN(g.version, ".", 3)
 	ok := len(parts) == 3
 	if ok {
 		var err1, err2 error
-		major, err1 = strconv.Atoi(parts[0])
-		minor, err2 = strconv.Atoi(parts[1])
+		g.major, err1 = strconv.Atoi(parts[0])
+		g.minor, err2 = strconv.Atoi(parts[1])
 		ok = err1 == nil && err2 == nil
 	}
-	fits := map[int]bool{8: major == 8, 12: major >= 9 && major <= 12, 13: major >= 13}[g.gen]
+	fits := map[int]bool{8: g.major == 8, 12: g.major >= 9 && g.major <= 12, 13: g.major >= 13}[g.gen]
 	if !ok || !fits {
 		return g, fmt.Errorf("version %q does not fit generation %d (want 8.x.y for 8, 9.x.y to 12.x.y for 12, 13.x.y or later for 13)", g.version, g.gen)
 	}
-	g.checksRemoved = major < 13 || (major == 13 && minor < 3)
 	return g, nil
 }
 
 // Version is the Grafana version the emulator reports.
-func (e *Emulator) Version() string { return e.version }
+func (e *Emulator) Version() string { return e.grafana.version }
 
 // Generation is 8, 12 or 13.
 func (e *Emulator) Generation() int { return e.gen }
@@ -257,7 +259,8 @@ type route struct {
 	method, pattern string
 	segs            []string
 	literals        int
-	gens            int // 0: all; 1: generation 1 only; 2: generation 2 only
+	gens            int    // 0: all; 1: generation 1 only; 2: generation 2 only
+	since           [2]int // major, minor of the first Grafana serving it; zero: every one
 	public          bool
 	h               handler
 }
@@ -282,6 +285,7 @@ func init() {
 	add(0, "PUT", ac+"/roles/:uid", (*Emulator).updateRole)
 	add(0, "DELETE", ac+"/roles/:uid", (*Emulator).deleteRole)
 	add(2, "GET", ac+"/roles/:uid/assignments", (*Emulator).roleAssignments)
+	routes[len(routes)-1].since = [2]int{9, 2}
 	add(2, "POST", ac+"/roles/hard-reset", (*Emulator).hardReset)
 	add(1, "GET", ac+"/builtin-roles", (*Emulator).listBuiltin)
 	add(1, "POST", ac+"/builtin-roles", (*Emulator).addBuiltin)
@@ -333,7 +337,7 @@ func (e *Emulator) match(method, path string) (*route, map[string]string) {
 		if rt.method != method || len(rt.segs) != len(segs) || (best != nil && rt.literals <= best.literals) {
 			continue
 		}
-		if rt.gens == 1 && e.gen2() || rt.gens == 2 && !e.gen2() {
+		if rt.gens == 1 && e.gen2() || rt.gens == 2 && !e.gen2() || !e.grafana.since(rt.since[0], rt.since[1]) {
 			continue
 		}
 		ok := true
@@ -530,7 +534,7 @@ func (e *Emulator) authenticate(c *call) authResult {
 }
 
 func (e *Emulator) health(c *call) {
-	c.json(http.StatusOK, map[string]string{"database": "ok", "version": e.version, "commit": "emulator"})
+	c.json(http.StatusOK, map[string]string{"database": "ok", "version": e.grafana.version, "commit": "emulator"})
 }
 
 func (e *Emulator) getStats(c *call) {

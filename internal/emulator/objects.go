@@ -34,7 +34,7 @@ func (e *Emulator) validOrgRole(r string) bool {
 	case roleViewer, roleEditor, roleAdmin:
 		return true
 	case roleNone:
-		return e.gen2()
+		return e.grafana.since(10, 0)
 	}
 	return false
 }

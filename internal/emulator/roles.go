@@ -421,7 +421,7 @@ func (e *Emulator) updateRole(c *call) {
 	}
 	perms = s.normalize(perms)
 	checked := [][]perm{perms}
-	if e.checksRemoved {
+	if !e.grafana.since(13, 3) {
 		checked = append(checked, r.perms)
 	}
 	if !e.delegates(c, p, checked...) {
@@ -495,6 +495,9 @@ func (e *Emulator) hardReset(c *call) {
 	t := now()
 	for _, b := range basicRoles {
 		r := s.roles[b.uid]
+		if r == nil {
+			continue // None, before Grafana 10
+		}
 		r.perms = s.defaultBasicPerms(b.builtin)
 		r.version++
 		r.updated = t

@@ -189,6 +189,31 @@ func TestDelegationOfRemovedPermissions(t *testing.T) {
 	}
 }
 
+// Within generation 2, /roles/:uid/assignments came with 9.2 and the basic
+// role None with 10.0.
+func TestFeaturesByRelease(t *testing.T) {
+	for _, tt := range []struct {
+		version           string
+		assignments, none bool
+	}{
+		{"9.1.8", false, false}, {"9.2.0", true, false}, {"9.5.3", true, false}, {"10.0.0", true, true}, {"12.3.0", true, true},
+	} {
+		e := start(t, 12, func(c *Config) { c.Version, c.AdminRoles = tt.version, []string{"fixed:roles:resetter"} })
+		e.create(admin, map[string]any{"uid": "r1", "name": "custom:r1"})
+		if got := e.do(admin, "GET", "/api/access-control/roles/r1/assignments", nil).status == 200; got != tt.assignments {
+			t.Errorf("%s: /roles/:uid/assignments served: %v", tt.version, got)
+		}
+		if _, st := e.role(admin, "basic_none"); (st == 200) != tt.none {
+			t.Errorf("%s: basic_none answers %d", tt.version, st)
+		}
+		e.want(200, admin, "POST", "/api/access-control/roles/hard-reset", map[string]any{"BasicRoles": true})
+		id := e.createUser("u")
+		if st := e.do(admin, "PATCH", "/api/org/users/"+itoa(id), map[string]any{"role": "None"}).status; (st == 200) != tt.none {
+			t.Errorf("%s: org role None answers %d", tt.version, st)
+		}
+	}
+}
+
 func TestVersionConfig(t *testing.T) {
 	for _, tt := range []struct {
 		gen     int
@@ -771,4 +796,42 @@ func TestHardReset(t *testing.T) {
 			}
 		})
 	}
+}
+
+// An update is held to the create's name rules, and a global set of a
+// user's roles touches only the global assignments.
+func TestUpdateNameAndGlobalUserRoleSets(t *testing.T) {
+	eachGen(t, allGens, func(t *testing.T, e *env) {
+		e.create(admin, map[string]any{"uid": "r", "name": "custom:r"})
+		long := "custom:" + strings.Repeat("x", 184)
+		e.want(400, admin, "PUT", "/api/access-control/roles/r", map[string]any{"name": long, "version": 5})
+		e.want(200, admin, "PUT", "/api/access-control/roles/r", map[string]any{"name": long[:190], "version": 6})
+		version := int64(6)
+		if e.gen == 13 {
+			version = 2 // 1 on create, +1 for the update that passed
+		}
+		if got := e.mustRole("r"); got.Name != long[:190] || got.Version != version {
+			t.Errorf("after the updates: %+v", got)
+		}
+
+		e.create(admin, map[string]any{"uid": "g", "name": "custom:g", "global": true})
+		e.create(admin, map[string]any{"uid": "o", "name": "custom:o"})
+		id := e.createUser("u")
+		up := "/api/access-control/users/" + itoa(id) + "/roles"
+		e.want(200, admin, "POST", up, map[string]any{"roleUid": "o"})
+		if r := e.do(admin, "PUT", up, map[string]any{"roleUids": []string{"o"}, "global": true}); r.status < 400 {
+			t.Errorf("an org role set globally: %s", r)
+		}
+		e.want(200, admin, "PUT", up, map[string]any{"roleUids": []string{"g"}, "global": true})
+		var roles []R
+		e.want(200, admin, "GET", up, nil).into(t, &roles)
+		if !slices.Equal(uids(roles), []string{"g", "o"}) {
+			t.Errorf("after a global set: %v", uids(roles))
+		}
+		e.want(200, admin, "PUT", up, map[string]any{"roleUids": []string{}, "global": true})
+		e.want(200, admin, "GET", up, nil).into(t, &roles)
+		if !slices.Equal(uids(roles), []string{"o"}) {
+			t.Errorf("after clearing the global set: %v", uids(roles))
+		}
+	})
 }
