@@ -339,6 +339,8 @@ func TestProvisioningFunction_validation(t *testing.T) {
 		// Contract rule 2: basic roles cannot be deleted.
 		{"deleteRoles of a basic role", "deleteRoles:\n  - name: basic:viewer\n    global: true\n",
 			[]string{`deleteRoles[0] "basic:viewer" (line 2)`, `roles starting with "basic:" belong to Grafana and cannot be deleted`}},
+		{"deleteRoles of a basic role by uid", "deleteRoles:\n  - uid: basic_editor\n    global: true\n",
+			[]string{`deleteRoles[0] "basic_editor" (line 2)`, `"basic_editor" is a basic role, which cannot be deleted`}},
 		{"default assignment builtin", "removeDefaultAssignments:\n  - builtInRole: Admins\n    fixedRole: fixed:a\n",
 			[]string{`removeDefaultAssignments[0] "Admins / fixed:a" (line 2)`, "builtInRole must be one of"}},
 		{"default assignment without fixed role", "removeDefaultAssignments:\n  - builtInRole: Admin\n",

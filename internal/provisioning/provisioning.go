@@ -563,9 +563,15 @@ func (d *decoder) deleteRole(n *yaml.Node, i int) DeleteRole {
 		d.fail(where, n, "name or uid is required to find the role to delete")
 	case p != "":
 		d.fail(where, m["name"], "roles starting with %q belong to Grafana and cannot be deleted; remove this entry", p)
+	case slices.Contains(basicRoleUIDs, r.UID):
+		d.fail(where, m["uid"], "%q is a basic role, which cannot be deleted; remove this entry", r.UID)
 	}
 	return r
 }
+
+// basicRoleUIDs are fixed by Grafana (generation 2); deleting one by uid
+// is refused like deleting it by name.
+var basicRoleUIDs = []string{"basic_viewer", "basic_editor", "basic_admin", "basic_grafana_admin", "basic_none"}
 
 func (d *decoder) defaultAssignment(n *yaml.Node, key string, i int) DefaultAssignment {
 	var parts []string
