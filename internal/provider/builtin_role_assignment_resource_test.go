@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -251,6 +252,117 @@ func TestAccBuiltinRoleAssignment_global(t *testing.T) {
 			{ResourceName: addr, ImportState: true, ImportStateId: id, ImportStateVerify: true},
 		},
 	})
+}
+
+// A fixed role is granted like a custom one. Its permissions are Grafana's
+// own rather than test-made ones with random scopes, so the grant must add
+// exactly what the built-in role lacked and the destroy take away only that.
+func TestAccBuiltinRoleAssignment_fixedRole(t *testing.T) {
+	env := newAssignEnv(t)
+	const builtin = "Viewer"
+	preferred := map[grafana.Generation]string{
+		grafana.Generation1: "fixed:datasources:reader", // no default grant in the contract's catalog
+		grafana.Generation2: "fixed:teams:creator",
+	}[env.gen]
+	fixed := env.ungrantedFixedRole(t, builtin, preferred)
+	const addr = "grafanarbac_builtin_role_assignment.test"
+	id := fmt.Sprintf("%d:%s:%s", env.orgID, builtin, fixed.UID)
+	var held, granted []grafana.Permission // on the basic role before the test; added by the grant
+	if env.gen == grafana.Generation2 {
+		basic := env.basicRolePermissions(builtin)
+		held = permissionsIn(fixed.Permissions, basic)
+		granted = grafana.PermissionsMinus(fixed.Permissions, basic)
+	}
+	destroyed := checkBuiltinGrant(env, builtin, fixed, nil, false)
+	var importIgnore []string
+	if env.gen == grafana.Generation2 {
+		destroyed = basicHolds(env, builtin, held, granted)
+		// An import cannot tell what the assignment added from what Grafana
+		// granted by default, and takes none of a fixed role's permissions
+		// as its own: the role itself is a fixed role the basic role holds.
+		importIgnore = []string{"granted_permissions"}
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 env.preCheck,
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy:             destroyed,
+		Steps: []resource.TestStep{
+			{
+				Config:           env.config(builtinAssignmentHCL("test", builtin, fixed.UID, "")),
+				ConfigPlanChecks: asgEmptyPlanAfterApply,
+				Check:            checkBuiltinGrant(env, builtin, fixed, fixed.Permissions, true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("global"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("granted_permissions"), asgPermsCheck(granted...)),
+				},
+			},
+			{ResourceName: addr, ImportState: true, ImportStateId: id, ImportStateVerify: true, ImportStateVerifyIgnore: importIgnore},
+		},
+	})
+}
+
+// ungrantedFixedRole returns a fixed role, with its permissions, that
+// builtin does not have and the test credentials may grant: preferred when
+// it qualifies, else the first that does by name (a real Grafana's catalog
+// and defaults may differ from the emulator's).
+func (e *assignEnv) ungrantedFixedRole(t *testing.T, builtin, preferred string) *grafana.Role {
+	t.Helper()
+	ctx := context.Background()
+	roles, err := e.client.ListRoles(ctx, grafana.ListRolesOptions{IncludeHidden: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, err := e.client.GetCurrentUserPermissions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var byBuiltin map[string][]grafana.Role
+	var basic []grafana.Permission
+	if e.gen == grafana.Generation1 {
+		if byBuiltin, err = e.client.ListBuiltinRoleAssignments(ctx, true); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		basic = e.basicRolePermissions(builtin)
+	}
+	var names []string
+	for _, r := range roles {
+		if strings.HasPrefix(r.Name, "fixed:") && r.Name != preferred {
+			names = append(names, r.Name)
+		}
+	}
+	slices.Sort(names)
+	for _, name := range append([]string{preferred}, names...) {
+		i := slices.IndexFunc(roles, func(r grafana.Role) bool { return r.Name == name })
+		if i < 0 {
+			continue
+		}
+		if e.gen == grafana.Generation1 && slices.ContainsFunc(byBuiltin[builtin], func(r grafana.Role) bool { return r.UID == roles[i].UID }) {
+			continue
+		}
+		role, err := e.client.GetRole(ctx, roles[i].UID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		role.Permissions = grafana.NormalizePermissions(role.Permissions)
+		if len(role.Permissions) == 0 || len(grafana.MissingForDelegation(held, role.Permissions)) > 0 {
+			continue
+		}
+		// Generation 2: the basic role must lack at least one permission, or the grant would change nothing.
+		if e.gen == grafana.Generation2 && len(grafana.PermissionsMinus(role.Permissions, basic)) == 0 {
+			continue
+		}
+		return role
+	}
+	t.Fatalf("Grafana has no fixed role that %s lacks and the test credentials may grant", builtin)
+	return nil
+}
+
+// permissionsIn returns the permissions of perms that have holds.
+func permissionsIn(perms, have []grafana.Permission) []grafana.Permission {
+	return grafana.PermissionsMinus(perms, grafana.PermissionsMinus(perms, have))
 }
 
 // On generation 2 the None basic role takes permissions too.
