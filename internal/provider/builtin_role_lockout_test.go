@@ -41,14 +41,8 @@ func TestBuiltinRoleAssignmentDestroyWarnsOfLockOut(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			client, err := grafana.New(grafana.Config{URL: "http://127.0.0.1:1", Auth: "admin:admin", Generation: tt.gen})
-			if err != nil {
-				t.Fatal(err)
-			}
-			data := &providerData{client: client, orgID: 1}
-			data.reads.seed(cacheKey{kind: cachePermissions, org: 1}, held)
-			data.reads.seed(cacheKey{cacheRole, 1, "r1"}, &grafana.Role{UID: "r1", Name: "custom:r1", Permissions: tt.rolePerms})
-			r := &builtinRoleAssignmentResource{data: data}
+			r := &builtinRoleAssignmentResource{data: offlineProviderData(t, tt.gen, held,
+				&grafana.Role{UID: "r1", Name: "custom:r1", Permissions: tt.rolePerms})}
 
 			var sr resource.SchemaResponse
 			r.Schema(ctx, resource.SchemaRequest{}, &sr)
@@ -69,24 +63,7 @@ func TestBuiltinRoleAssignmentDestroyWarnsOfLockOut(t *testing.T) {
 			if resp.Diagnostics.HasError() {
 				t.Fatalf("errors: %v", resp.Diagnostics)
 			}
-			if !tt.wantWarning {
-				if resp.Diagnostics.WarningsCount() != 0 {
-					t.Fatalf("unexpected warning: %v", resp.Diagnostics)
-				}
-				return
-			}
-			if resp.Diagnostics.WarningsCount() != 1 {
-				t.Fatalf("diagnostics = %v, want one warning", resp.Diagnostics)
-			}
-			detail := resp.Diagnostics[0].Detail()
-			for _, want := range []string{`role "r1"`, `"Admin"`, "roles:write (permissions:type:delegate)"} {
-				if !strings.Contains(detail, want) {
-					t.Errorf("warning %q does not contain %q", detail, want)
-				}
-			}
-			if strings.Contains(detail, "reports:read") {
-				t.Errorf("warning names a permission that manages nothing: %q", detail)
-			}
+			checkLockOutWarning(t, resp.Diagnostics, tt.wantWarning, "reports:read", `role "r1"`, `"Admin"`, "roles:write (permissions:type:delegate)")
 		})
 	}
 }
@@ -114,16 +91,9 @@ func TestBuiltinRoleAssignmentUpdateWarnsOfLockOut(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			client, err := grafana.New(grafana.Config{URL: "http://127.0.0.1:1", Auth: "admin:admin", Generation: grafana.Generation2})
-			if err != nil {
-				t.Fatal(err)
-			}
-			// Every read the plan makes is answered here; the client reaches no server.
-			data := &providerData{client: client, orgID: 1}
-			data.reads.seed(cacheKey{kind: cachePermissions, org: 1}, held)
-			data.reads.seed(cacheKey{cacheRole, 1, "r1"}, &grafana.Role{UID: "r1", Name: "custom:r1", Permissions: tt.rolePerms})
-			data.reads.seed(cacheKey{cacheRole, 1, "basic_admin"}, &grafana.Role{UID: "basic_admin", Name: "basic:admin", Global: true, Permissions: granted})
-			r := &builtinRoleAssignmentResource{data: data}
+			r := &builtinRoleAssignmentResource{data: offlineProviderData(t, grafana.Generation2, held,
+				&grafana.Role{UID: "r1", Name: "custom:r1", Permissions: tt.rolePerms},
+				&grafana.Role{UID: "basic_admin", Name: "basic:admin", Global: true, Permissions: granted})}
 
 			var sr resource.SchemaResponse
 			r.Schema(ctx, resource.SchemaRequest{}, &sr)
@@ -166,24 +136,52 @@ func TestBuiltinRoleAssignmentUpdateWarnsOfLockOut(t *testing.T) {
 			if want := permissionsToSet(tt.rolePerms); !got.GrantedPermissions.Equal(want) {
 				t.Errorf("granted_permissions planned %v, want %v", got.GrantedPermissions, want)
 			}
-			if !tt.wantWarning {
-				if resp.Diagnostics.WarningsCount() != 0 {
-					t.Fatalf("unexpected warning: %v", resp.Diagnostics)
-				}
-				return
-			}
-			if resp.Diagnostics.WarningsCount() != 1 {
-				t.Fatalf("diagnostics = %v, want one warning", resp.Diagnostics)
-			}
-			detail := resp.Diagnostics[0].Detail()
-			for _, want := range []string{`permissions of role "r1"`, `"Admin"`, "roles:write (permissions:type:delegate)"} {
-				if !strings.Contains(detail, want) {
-					t.Errorf("warning %q does not contain %q", detail, want)
-				}
-			}
-			if strings.Contains(detail, "reports:read") {
-				t.Errorf("warning names a permission the role keeps: %q", detail)
-			}
+			checkLockOutWarning(t, resp.Diagnostics, tt.wantWarning, "reports:read", `permissions of role "r1"`, `"Admin"`, "roles:write (permissions:type:delegate)")
 		})
+	}
+}
+
+// offlineProviderData answers from its cache every read a plan makes: the
+// credentials' permissions in org 1 and the roles given. Its client reaches
+// no server.
+func offlineProviderData(t *testing.T, gen grafana.Generation, held []grafana.Permission, roles ...*grafana.Role) *providerData {
+	t.Helper()
+	client, err := grafana.New(grafana.Config{URL: "http://127.0.0.1:1", Auth: "admin:admin", Generation: gen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := &providerData{client: client, orgID: 1}
+	data.reads.seed(cacheKey{kind: cachePermissions, org: 1}, held)
+	for _, r := range roles {
+		data.reads.seed(cacheKey{cacheRole, 1, r.UID}, r)
+	}
+	return data
+}
+
+// checkLockOutWarning wants no warning, or exactly one lock-out warning that
+// names every phrase in want and not notNamed (a permission that manages
+// nothing, or that stays; "" for none).
+func checkLockOutWarning(t *testing.T, diags diag.Diagnostics, wantWarning bool, notNamed string, want ...string) {
+	t.Helper()
+	if !wantWarning {
+		if diags.WarningsCount() != 0 {
+			t.Fatalf("unexpected warning: %v", diags)
+		}
+		return
+	}
+	if diags.WarningsCount() != 1 {
+		t.Fatalf("diagnostics = %v, want one warning", diags)
+	}
+	if got := diags[0].Summary(); got != "Removal may lock the provider out" {
+		t.Errorf("warning %q is not the lock-out warning: %s", got, diags[0].Detail())
+	}
+	detail := diags[0].Detail()
+	for _, w := range want {
+		if !strings.Contains(detail, w) {
+			t.Errorf("warning %q does not contain %q", detail, w)
+		}
+	}
+	if notNamed != "" && strings.Contains(detail, notNamed) {
+		t.Errorf("warning names %s: %q", notNamed, detail)
 	}
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -99,29 +98,11 @@ func TestDefaultAssignmentRemovalWarnsOfLockOut(t *testing.T) {
 			if resp.Diagnostics.HasError() {
 				t.Fatalf("errors: %v", resp.Diagnostics)
 			}
-			if tt.want == nil {
-				if resp.Diagnostics.WarningsCount() != 0 {
-					t.Fatalf("unexpected warning: %v", resp.Diagnostics)
+			checkLockOutWarning(t, resp.Diagnostics, tt.want != nil, tt.notWant, tt.want...)
+			if tt.want != nil {
+				if wp, ok := resp.Diagnostics[0].(diag.DiagnosticWithPath); !ok || !wp.Path().Equal(path.Root("assigned")) {
+					t.Errorf("warning is not on assigned: %v", resp.Diagnostics[0])
 				}
-				return
-			}
-			if resp.Diagnostics.WarningsCount() != 1 {
-				t.Fatalf("diagnostics = %v, want one warning", resp.Diagnostics)
-			}
-			d := resp.Diagnostics[0]
-			if d.Summary() != "Removal may lock the provider out" {
-				t.Errorf("warning %q is not the lock-out warning: %s", d.Summary(), d.Detail())
-			}
-			if wp, ok := d.(diag.DiagnosticWithPath); !ok || !wp.Path().Equal(path.Root("assigned")) {
-				t.Errorf("warning is not on assigned: %v", d)
-			}
-			for _, want := range tt.want {
-				if !strings.Contains(d.Detail(), want) {
-					t.Errorf("warning %q does not contain %q", d.Detail(), want)
-				}
-			}
-			if tt.notWant != "" && strings.Contains(d.Detail(), tt.notWant) {
-				t.Errorf("warning %q names %q, which the removal keeps", d.Detail(), tt.notWant)
 			}
 		})
 	}
