@@ -281,6 +281,16 @@ func TestAccDrift_userRoleAssignment(t *testing.T) {
 			}
 		}
 	}
+	// The lost assignment is created again, the other one left alone.
+	recreates := func(lost, kept string) resource.ConfigPlanChecks {
+		return resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(lost, plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction(kept, plancheck.ResourceActionNoop),
+			},
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		}
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 env.preCheck,
 		ProtoV6ProviderFactories: env.factories,
@@ -289,28 +299,16 @@ func TestAccDrift_userRoleAssignment(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: hcl, ConfigPlanChecks: asgEmptyPlanAfterApply, Check: holdsBoth},
 			{
-				PreConfig: remove(orgRole.UID, false),
-				Config:    hcl,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(orgAddr, plancheck.ResourceActionCreate),
-						plancheck.ExpectResourceAction(globalAddr, plancheck.ResourceActionNoop),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: holdsBoth,
+				PreConfig:        remove(orgRole.UID, false),
+				Config:           hcl,
+				ConfigPlanChecks: recreates(orgAddr, globalAddr),
+				Check:            holdsBoth,
 			},
 			{
-				PreConfig: remove(globalRole.UID, true),
-				Config:    hcl,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(globalAddr, plancheck.ResourceActionCreate),
-						plancheck.ExpectResourceAction(orgAddr, plancheck.ResourceActionNoop),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: holdsBoth,
+				PreConfig:        remove(globalRole.UID, true),
+				Config:           hcl,
+				ConfigPlanChecks: recreates(globalAddr, orgAddr),
+				Check:            holdsBoth,
 			},
 			{
 				PreConfig: func() {
@@ -318,15 +316,9 @@ func TestAccDrift_userRoleAssignment(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: hcl,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(orgAddr, plancheck.ResourceActionCreate),
-						plancheck.ExpectResourceAction(globalAddr, plancheck.ResourceActionNoop),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(holdsBoth, checkUserHasRole(env, userID, other.UID, true)),
+				Config:           hcl,
+				ConfigPlanChecks: recreates(orgAddr, globalAddr),
+				Check:            resource.ComposeAggregateTestCheckFunc(holdsBoth, checkUserHasRole(env, userID, other.UID, true)),
 			},
 		},
 	})
