@@ -134,7 +134,8 @@ func (r *customRoleResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Default:             booldefault.StaticBool(false),
 				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
 			},
-			"permissions": permissionsResourceAttribute("Permissions the role grants. Order, duplicates and an omitted vs empty `scope` make no difference. Defaults to none."),
+			"permissions": permissionsResourceAttribute("Permissions the role grants. Order, duplicates and an omitted vs empty `scope` make no difference. Defaults to none. " +
+				"The provider's credentials must hold each of them (and, before Grafana 13.3, each one an update removes); the plan names any they lack."),
 			"version": schema.Int64Attribute{
 				MarkdownDescription: "Version of the role. With `auto_increment_version = true` and no value set, a change of content plans the current version + 1. " +
 					"A configured version must be greater than the current one whenever the role changes. " +
