@@ -345,7 +345,9 @@ func TestAccDrift_defaultAssignment(t *testing.T) {
 		env.grantBuiltin(t, builtin, fixed, true)
 		t.Cleanup(func() { _ = env.client.RemoveBuiltinRoleAssignment(context.Background(), builtin, fixed.UID, true) })
 	}
-	before := builtinSnapshot(t, env)
+	// On generation 1 a second org tells global grants from org grants.
+	elsewhere := secondOrgClient(t, env)
+	before := builtinSnapshotIn(t, env, elsewhere)
 	const addr = "grafanarbac_default_assignment.test"
 	removed := env.config(defaultAssignmentHCL(builtin, fixedName, ""))
 	restored := env.config(defaultAssignmentHCL(builtin, fixedName, "  assigned = true\n"))
@@ -357,7 +359,7 @@ func TestAccDrift_defaultAssignment(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 env.preCheck,
 		ProtoV6ProviderFactories: env.factories,
-		CheckDestroy:             checkSnapshot(t, env, before),
+		CheckDestroy:             checkSnapshotIn(t, env, elsewhere, before),
 		Steps: []resource.TestStep{
 			{Config: removed, ConfigPlanChecks: asgEmptyPlanAfterApply, Check: checkDefaultGrant(env, builtin, fixed, false)},
 			{
