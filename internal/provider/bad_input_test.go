@@ -242,6 +242,9 @@ type badInputFixtures struct {
 	// managedUID is a managed role of the provider's org ("" when Grafana
 	// lists none).
 	managedUID string
+	// token (generation 2) is a service-account token of an org Admin that
+	// may manage roles, but is no server admin.
+	token string
 	// otherOrg and otherTeamID exist only on the emulator (0 otherwise):
 	// creating organizations on a real Grafana cannot be undone by the client.
 	otherOrg, otherTeamID int64
@@ -273,6 +276,23 @@ func newBadInputFixtures(t *testing.T, env *acctest.Env) badInputFixtures {
 		if strings.HasPrefix(r.Name, "managed:") {
 			fx.managedUID = r.UID
 			break
+		}
+	}
+	if env.Generation(t) == grafana.Generation2 {
+		sa, err := env.Client.CreateServiceAccount(ctx, acctest.RandName("bad-input"), "Admin")
+		if err != nil {
+			t.Fatalf("creating a service account: %v", err)
+		}
+		t.Cleanup(func() {
+			if err := env.Client.DeleteServiceAccount(context.Background(), sa.ID); err != nil && !grafana.IsNotFound(err) {
+				t.Errorf("deleting the service account: %v", err)
+			}
+		})
+		if err := env.Client.AddUserRole(ctx, sa.ID, fixedRoleUIDByName(t, env.Client, "fixed:roles:writer"), false); err != nil {
+			t.Fatalf("letting the service account manage roles: %v", err)
+		}
+		if fx.token, err = env.Client.CreateServiceAccountToken(ctx, sa.ID, "bad-input"); err != nil {
+			t.Fatalf("creating a token: %v", err)
 		}
 	}
 	fx.teamID, _ = env.CreateTeam(t, "bad-input")
@@ -410,6 +430,18 @@ func resourceBadInputCases(t *testing.T, env *acctest.Env, fx badInputFixtures) 
 			badInputCase{name: "default_assignment None on generation 1", config: deflt(`builtin_role = "None"` + "\nfixed_role = \"fixed:reporting:admin:read\""), expect: diagPattern(`exists only on Grafana 9 and later`)},
 			badInputCase{name: "builtin_role_assignment role missing", config: builtin(`builtin_role = "Viewer"` + "\nrole_uid = \"no_such_role_uid\""), apply: true,
 				expect: diagPattern(`Cannot grant role "no_such_role_uid".*does not exist`)},
+		)
+	}
+	if fx.token != "" {
+		// Only a server admin may change what is global, basic roles included.
+		asToken := env.ProviderConfigWithAuth(fx.token)
+		cases = append(cases,
+			badInputCase{name: "custom_role global with a token", apply: true,
+				config: asToken + "resource \"grafanarbac_custom_role\" \"bad\" {\n  name = \"custom:bad-input:global\"\n  global = true\n}\n",
+				expect: diagPattern(`Cannot create role.*need a Grafana server admin; a service-account token is not one`)},
+			badInputCase{name: "builtin_role_assignment with a token", apply: true,
+				config: asToken + fmt.Sprintf("resource \"grafanarbac_builtin_role_assignment\" \"bad\" {\n  builtin_role = \"Viewer\"\n  role_uid = %q\n}\n", fx.roleUID),
+				expect: diagPattern(`grants to built-in roles .* need a Grafana server admin`)},
 		)
 	}
 	if fx.managedUID != "" {

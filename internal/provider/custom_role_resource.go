@@ -411,7 +411,7 @@ func roleAPIError(diags *diag.Diagnostics, action, name string, err error) {
 	switch {
 	case grafana.IsForbidden(err):
 		detail += "\nThe provider's credentials lack a permission for this: roles:write (or roles:delete), " +
-			"or one of the role's permissions, which Grafana requires the caller to hold."
+			"or one of the role's permissions, which Grafana requires the caller to hold. " + serverAdminHint
 	case grafana.IsConflict(err):
 		detail += "\nA role with this uid or name already exists; import it, or choose another uid or name."
 	case grafana.IsVersionOutdated(err):

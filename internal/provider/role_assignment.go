@@ -153,6 +153,10 @@ func checkDelegable(ctx context.Context, data *providerData, orgID int64, role *
 			"Assign a role without them, or use credentials that hold them.", role.Name, formatPermissionList(missing)))
 }
 
+// serverAdminHint is the other cause of a 403: what only a server admin may change.
+const serverAdminHint = "Global roles, global assignments and, on Grafana 9+, grants to built-in roles (they change " +
+	"the basic roles, which are global) need a Grafana server admin; a service-account token is not one."
+
 // assignmentAPIError explains a failed call; Grafana's text is kept but never relied on.
 // The summary names the action, so the detail starts with the error.
 func assignmentAPIError(diags *diag.Diagnostics, action string, err error) {
@@ -160,7 +164,7 @@ func assignmentAPIError(diags *diag.Diagnostics, action string, err error) {
 	switch {
 	case grafana.IsForbidden(err):
 		detail += "\nThe provider's credentials lack a permission for this (for example roles:write, teams.roles:add or users.roles:add), " +
-			"or one of the role's permissions, which Grafana requires the caller to hold."
+			"or one of the role's permissions, which Grafana requires the caller to hold. " + serverAdminHint
 	case grafana.IsNotFound(err):
 		detail += "\nThe role, or what it is assigned to, does not exist in this organization. A role that is not global " +
 			"can only be assigned in its own organization."
