@@ -161,9 +161,11 @@ func (cfg Config) grafana() (grafanaOf, error) {
 		g.minor, err2 = strconv.Atoi(parts[1])
 		ok = err1 == nil && err2 == nil
 	}
-	fits := map[int]bool{8: g.major == 8, 12: g.major >= 9 && g.major <= 12, 13: g.major >= 13}[g.gen]
+	// Generation 1 is emulated as 8.5, where built-in, team and user
+	// assignments all exist; earlier 8.x releases are not modelled.
+	fits := map[int]bool{8: g.major == 8 && g.minor >= 5, 12: g.major >= 9 && g.major <= 12, 13: g.major >= 13}[g.gen]
 	if !ok || !fits {
-		return g, fmt.Errorf("version %q does not fit generation %d (want 8.x.y for 8, 9.x.y to 12.x.y for 12, 13.x.y or later for 13)", g.version, g.gen)
+		return g, fmt.Errorf("version %q does not fit generation %d (want 8.5.x for 8, 9.x.y to 12.x.y for 12, 13.x.y or later for 13)", g.version, g.gen)
 	}
 	return g, nil
 }

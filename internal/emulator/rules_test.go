@@ -233,7 +233,7 @@ func TestVersionConfig(t *testing.T) {
 	for _, bad := range []struct {
 		gen     int
 		version string
-	}{{8, "12.0.0"}, {12, "8.5.0"}, {12, "13.0.0"}, {13, "12.3.0"}, {13, "thirteen"}, {12, "12"}} {
+	}{{8, "12.0.0"}, {8, "8.4.7"}, {12, "8.5.0"}, {12, "13.0.0"}, {13, "12.3.0"}, {13, "thirteen"}, {12, "12"}} {
 		if _, err := NewServer(Config{Generation: bad.gen, Version: bad.version}); err == nil {
 			t.Errorf("generation %d with version %q started", bad.gen, bad.version)
 		}
