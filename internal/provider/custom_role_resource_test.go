@@ -735,12 +735,12 @@ type roleTestEnv struct {
 	checksRemoved bool
 	// listsAssignments: generation 2 from Grafana 9.2 answers /roles/:uid/assignments.
 	listsAssignments bool
-	orgID         int64
-	factories     map[string]func() (tfprotov6.ProviderServer, error)
-	providerBlock string
-	preCheck      func(t *testing.T)
-	randName      func(prefix string) string
-	acc           *acctest.Env
+	orgID            int64
+	factories        map[string]func() (tfprotov6.ProviderServer, error)
+	providerBlock    string
+	preCheck         func(t *testing.T)
+	randName         func(prefix string) string
+	acc              *acctest.Env
 
 	// Permissions the provider's credentials hold, so roles may grant them:
 	// two with a scope (distinct actions) and one without.
