@@ -549,7 +549,7 @@ func (e *Emulator) userPermissions(c *call) {
 	if u == nil {
 		return
 	}
-	list := s.permsOf(e.gen, u.id, c.orgID).list()
+	list := s.permsOf(e.grafana.gen, u.id, c.orgID).list()
 	out := make([]permBody, len(list))
 	for i, p := range list {
 		out[i] = permBody(p)

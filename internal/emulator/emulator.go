@@ -33,8 +33,8 @@ type Config struct {
 	// emulator follows where it changed within a generation: 9.2 added
 	// /roles/:uid/assignments, 10.0 the basic role None, and from 13.3 the
 	// permissions a role update removes are no longer delegation-checked.
-	// Empty means the generation's default: 8.5.27, 12.3.0 or 13.0.0. Its
-	// major must fit Generation (8 → 8, 12 → 9 to 12, 13 → 13 and later).
+	// Empty means the generation's default: 8.5.27, 12.3.0 or 13.0.0. It
+	// must fit Generation (8 → 8.5.x, 12 → 9 to 12, 13 → 13 and later).
 	Version string
 
 	// Teams are created in org 1 at start, before provisioning, as a Grafana
@@ -63,8 +63,7 @@ type Faults struct {
 
 // Emulator is an http.Handler serving Grafana's access-control API.
 type Emulator struct {
-	gen     int
-	grafana grafanaOf // the release, for rules that changed within a generation
+	grafana grafanaOf // generation and release
 	s       *store
 
 	faultMu sync.Mutex
@@ -95,7 +94,6 @@ func newUnprovisioned(cfg Config) *Emulator {
 	if err != nil {
 		panic("emulator: " + err.Error())
 	}
-	gen := g.gen
 	login, password := cfg.AdminLogin, cfg.AdminPassword
 	if login == "" {
 		login = "admin"
@@ -103,7 +101,7 @@ func newUnprovisioned(cfg Config) *Emulator {
 	if password == "" {
 		password = "admin"
 	}
-	e := &Emulator{gen: gen, grafana: g, s: newStore(), stats: map[string]int64{}}
+	e := &Emulator{grafana: g, s: newStore(), stats: map[string]int64{}}
 	e.SetFaults(cfg.Faults)
 
 	s := e.s
@@ -113,7 +111,7 @@ func newUnprovisioned(cfg Config) *Emulator {
 		login: login, email: "admin@localhost", name: "admin", password: password,
 		serverAdmin: true, orgs: map[int64]string{1: roleAdmin}, defaultOrg: 1,
 	})
-	s.seedCatalog(gen, g.since(10, 0))
+	s.seedCatalog(g.gen, g.since(10, 0))
 	s.seedManaged(1)
 	for _, name := range cfg.AdminRoles {
 		uid, ok := s.roleNames[0][name]
@@ -174,9 +172,9 @@ func (cfg Config) grafana() (grafanaOf, error) {
 func (e *Emulator) Version() string { return e.grafana.version }
 
 // Generation is 8, 12 or 13.
-func (e *Emulator) Generation() int { return e.gen }
+func (e *Emulator) Generation() int { return e.grafana.gen }
 
-func (e *Emulator) gen2() bool { return e.gen >= 12 }
+func (e *Emulator) gen2() bool { return e.grafana.gen >= 12 }
 
 // SetFaults changes the injected faults; the seed restarts the sequence.
 func (e *Emulator) SetFaults(f Faults) {

@@ -157,7 +157,7 @@ func (e *Emulator) provisionRole(pr provisioning.Role) error {
 	switch {
 	case existing == nil:
 		version := pr.Version
-		if e.gen == 13 {
+		if e.grafana.gen == 13 {
 			version = 1 // Grafana 13 numbers versions itself
 		}
 		uid := pr.UID
@@ -169,7 +169,7 @@ func (e *Emulator) provisionRole(pr provisioning.Role) error {
 		s.addRole(existing)
 	case pr.Version > existing.version:
 		version := pr.Version
-		if e.gen == 13 {
+		if e.grafana.gen == 13 {
 			version = existing.version + 1
 		}
 		if pr.Name != existing.name {

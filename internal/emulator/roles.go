@@ -43,7 +43,7 @@ func (e *Emulator) acts() *acts {
 }
 
 // perms is the caller's effective permissions; e.s.mu must be held.
-func (e *Emulator) perms(c *call) *permSet { return e.s.permsOf(e.gen, c.userID, c.orgID) }
+func (e *Emulator) perms(c *call) *permSet { return e.s.permsOf(e.grafana.gen, c.userID, c.orgID) }
 
 // require answers 403 unless the caller holds action on scope.
 func (e *Emulator) require(c *call, p *permSet, action, scope string) bool {
@@ -309,7 +309,7 @@ func (e *Emulator) createRole(c *call) {
 		c.msg(http.StatusBadRequest, "role version cannot be negative")
 		return
 	}
-	if e.gen == 13 {
+	if e.grafana.gen == 13 {
 		version = 1
 	}
 	perms, ok := validPerms(c, body.Permissions)
@@ -428,7 +428,7 @@ func (e *Emulator) updateRole(c *call) {
 		return
 	}
 	version := r.version + 1
-	if sent != 0 && e.gen != 13 {
+	if sent != 0 && e.grafana.gen != 13 {
 		version = sent
 	}
 	if body.Name != r.name {
