@@ -160,6 +160,15 @@ func (r *builtinRoleAssignmentResource) ModifyPlan(ctx context.Context, req reso
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if r.data != nil {
+		if gen, err := r.data.client.Generation(ctx); err == nil {
+			// Generation 2 writes the basic role only when the grant changes.
+			writes := state == nil || gen != grafana.Generation1 && !plan.GrantedPermissions.Equal(state.GrantedPermissions)
+			if writes {
+				r.checkServerAdminNeed(ctx, r.data.checker(&resp.Diagnostics), gen, plan.Global.ValueBool())
+			}
+		}
+	}
 	if state != nil && !plan.GrantedPermissions.IsUnknown() {
 		// The role lost permissions: the basic role loses them too.
 		before, d1 := permissionsFromSet(ctx, state.GrantedPermissions)
@@ -171,6 +180,25 @@ func (r *builtinRoleAssignmentResource) ModifyPlan(ctx context.Context, req reso
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// checkServerAdminNeed refuses a grant that only a server admin may make:
+// every one on generation 2 (it writes a basic role), a global one on 1.
+func (r *builtinRoleAssignmentResource) checkServerAdminNeed(ctx context.Context, c checker, gen grafana.Generation, global bool) {
+	switch {
+	case gen != grafana.Generation1:
+		checkServerAdmin(ctx, c, path.Root("builtin_role"), needBasicRoleWrite)
+	case global:
+		checkServerAdmin(ctx, c, path.Root("global"), needGlobalAssignment)
+	}
+}
+
+// explainForbidden says, after a 403, what the grant needed.
+func (r *builtinRoleAssignmentResource) explainForbidden(ctx context.Context, err error, gen grafana.Generation, m builtinRoleAssignmentModel) error {
+	return r.data.explainForbidden(err, func(c checker) {
+		r.checkServerAdminNeed(ctx, c, gen, m.Global.ValueBool())
+		checkAssignmentRights(ctx, c, m.RoleUID.ValueString(), m.OrgID.ValueInt64(), false)
+	})
 }
 
 // warnDestroyLockOut warns when destroying the assignment takes
@@ -324,6 +352,7 @@ func (r *builtinRoleAssignmentResource) Create(ctx context.Context, req resource
 		err := client.AddBuiltinRoleAssignment(ctx, builtin, uid, m.Global.ValueBool())
 		r.data.reads.forgetBuiltinAssignments()
 		if err != nil {
+			err = r.explainForbidden(ctx, err, gen, m)
 			assignmentAPIError(&resp.Diagnostics, fmt.Sprintf("grant role %q to built-in role %q", uid, builtin), err)
 			return
 		}
@@ -390,6 +419,7 @@ func (r *builtinRoleAssignmentResource) syncGrant(ctx context.Context, client *g
 		return grafana.PermissionsMinus(next, removablePermissions(current, drop, others)), nil
 	})
 	if err != nil {
+		err = r.explainForbidden(ctx, err, grafana.Generation2, m)
 		assignmentAPIError(diags, fmt.Sprintf("grant role %q to built-in role %q", uid, m.BuiltinRole.ValueString()), err)
 		return types.Set{}, false
 	}
