@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -53,6 +54,38 @@ func (e *Emulator) require(c *call, p *permSet, action, scope string) bool {
 	}
 	c.forbidden(action)
 	return false
+}
+
+// inTargetOrg moves the call to the org of ?targetOrgId= (generation 2), so
+// that its permissions are checked and its data read or written there, as
+// Grafana evaluates the caller in the target org. A caller with no place in
+// that org (neither a member nor a server admin) gets 403, as Grafana finds
+// no permission there; a server admin naming an org that does not exist gets
+// 404 (assumed). Generation 1 (8.5) had no targetOrgId: it is ignored there.
+func (e *Emulator) inTargetOrg(c *call) bool {
+	v := c.query("targetOrgId")
+	if v == "" || !e.gen2() {
+		return true
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		c.msg(http.StatusBadRequest, "invalid targetOrgId %q", v)
+		return false
+	}
+	if id == c.orgID {
+		return true
+	}
+	u := e.s.users[c.userID]
+	if _, member := u.orgs[id]; !member && !u.serverAdmin {
+		c.msg(http.StatusForbidden, "You'll need additional permissions to perform this action. Permissions needed: a role in organization %d", id)
+		return false
+	}
+	if e.s.orgs[id] == nil {
+		c.notFound("organization")
+		return false
+	}
+	c.orgID = id
+	return true
 }
 
 func (e *Emulator) isServerAdmin(c *call) bool {
@@ -170,6 +203,9 @@ func (e *Emulator) listRoles(c *call) {
 	s := e.s
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	if !e.inTargetOrg(c) {
+		return
+	}
 	p := e.perms(c)
 	if !e.require(c, p, e.acts().rolesList, "roles:*") {
 		return
