@@ -172,11 +172,11 @@ func (p *grafanarbacProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			},
 			"plan_checks": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "What the plan does when it finds that the credentials lack a right Grafana will ask for at apply: " +
-					"a permission of a role they create, change or assign (delegation), or a Grafana server admin for global roles, global " +
-					"assignments and, on Grafana 9+, grants to built-in roles. Some of these rules are Grafana's documented behaviour, some " +
-					"only observed. `" + strings.Join(planChecksModes, "`, `") + "`: `error` (the default) fails the plan, `warn` reports a warning " +
-					"and lets the apply go ahead (a 403 then still says what was needed), `off` skips these checks and the requests they make. " +
+				MarkdownDescription: "What the plan does when the credentials lack a right Grafana will ask for at apply: a permission " +
+					"of a role they create, change or grant (delegation), or being a Grafana server admin (global roles and assignments; " +
+					"on Grafana 9+ grants to built-in roles and default grants). Grafana documents some of these rules only in part. " +
+					"`" + planChecksError + "` (the default) fails the plan; `" + planChecksWarn + "` warns and lets the apply go ahead " +
+					"(a 403 then still says what was needed); `" + planChecksOff + "` skips these checks and the requests they make. " +
 					"Checks of the input itself (names, scopes, built-in role names) are not affected. May be set with `" + envPlanChecks + "`.",
 				Validators: []validator.String{stringvalidator.OneOf(planChecksModes...)},
 			},
