@@ -315,6 +315,16 @@ func TestServiceAccountReadsAndUpdates(t *testing.T) {
 	})
 }
 
+// Service accounts came with generation 2.
+func TestServiceAccountRoutesGen8(t *testing.T) {
+	e := start(t, 8)
+	for _, path := range []string{"/api/serviceaccounts/search", "/api/serviceaccounts/2", "/api/serviceaccounts/2/tokens"} {
+		e.want(404, admin, "GET", path, nil)
+	}
+	e.want(404, admin, "PATCH", "/api/serviceaccounts/2", map[string]any{"name": "x"})
+	e.want(404, admin, "DELETE", "/api/serviceaccounts/2/tokens/1", nil)
+}
+
 func TestTeamUIDs(t *testing.T) {
 	eachGen(t, allGens, func(t *testing.T, e *env) {
 		var made map[string]any
