@@ -317,9 +317,9 @@ func init() {
 	add(0, "GET", "/api/users/search", (*Emulator).searchUsers)
 	add(0, "GET", "/api/users/:userId", (*Emulator).getUser)
 	add(0, "GET", "/api/org/users", (*Emulator).listCurrentOrgUsers)
+	add(0, "GET", "/api/orgs/name/:name", (*Emulator).getOrgByName) // before :orgId/users: an org may be named "users"
 	add(0, "GET", "/api/orgs/:orgId/users", (*Emulator).listOrgUsers)
 	add(0, "GET", "/api/orgs/:orgId", (*Emulator).getOrg)
-	add(0, "GET", "/api/orgs/name/:name", (*Emulator).getOrgByName)
 	add(0, "DELETE", "/api/orgs/:orgId", (*Emulator).deleteOrg)
 	add(0, "POST", "/api/teams", (*Emulator).createTeam)
 	add(0, "GET", "/api/teams/search", (*Emulator).searchTeams)

@@ -138,6 +138,11 @@ func TestOrgReadsAndDelete(t *testing.T) {
 		if o.ID != org2 {
 			t.Errorf("GET /api/orgs/name/:name: %+v", o)
 		}
+		users3 := e.createOrg("users")
+		e.want(200, admin, "GET", "/api/orgs/name/users", nil).into(t, &o)
+		if o.ID != users3 {
+			t.Errorf("GET /api/orgs/name/users: %+v", o)
+		}
 		for _, tt := range []reqCase{
 			{"org users, a Viewer", as{auth: "v:v-pw"}, "GET", "/api/org/users", nil, 403},
 			{"another org's users, its Viewer", as{auth: "v:v-pw"}, "GET", "/api/orgs/" + itoa(org2) + "/users", nil, 403},
