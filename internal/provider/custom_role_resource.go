@@ -422,7 +422,7 @@ func (r *customRoleResource) setFromRole(ctx context.Context, m *customRoleModel
 func roleAPIError(diags *diag.Diagnostics, action, name string, err error) {
 	detail := fmt.Sprintf("Could not %s role %q: %s", action, name, err)
 	switch {
-	case grafana.IsForbidden(err):
+	case grafana.IsForbidden(err) && !isExplained(err):
 		detail += "\nThe provider's credentials lack a permission for this: roles:write (or roles:delete), " +
 			"or one of the role's permissions, which Grafana requires the caller to hold. " + serverAdminHint
 	case grafana.IsConflict(err):

@@ -2,7 +2,7 @@ package provider
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -84,7 +84,22 @@ func (p *providerData) explainForbidden(err error, check func(checker)) error {
 	if len(found) == 0 {
 		return err
 	}
-	return fmt.Errorf("%w\nWhat was needed: %s", err, strings.Join(found, "\n"))
+	return &explainedError{err: err, needed: strings.Join(found, "\n")}
+}
+
+// explainedError is a 403 with what the checks found; the generic hints
+// of a 403 are then left out.
+type explainedError struct {
+	err    error
+	needed string
+}
+
+func (e *explainedError) Error() string { return e.err.Error() + "\nWhat was needed: " + e.needed }
+func (e *explainedError) Unwrap() error { return e.err }
+
+func isExplained(err error) bool {
+	var e *explainedError
+	return errors.As(err, &e)
 }
 
 // Needs of a Grafana server admin (assumed by the contract), as subjects of

@@ -146,6 +146,12 @@ func TestExplainForbidden(t *testing.T) {
 			t.Errorf("%s: the apply's explanation names plan_checks: %v", mode, err)
 		}
 	}
+	// The explanation replaces the generic hints of a 403.
+	var diags diag.Diagnostics
+	assignmentAPIError(&diags, `grant role "r1" to built-in role "Viewer"`, checksData(t, planChecksWarn, nil, false).explainForbidden(forbidden, check))
+	if d := diags[0].Detail(); !strings.Contains(d, "What was needed") || strings.Contains(d, serverAdminHint) {
+		t.Errorf("explained 403: %q", d)
+	}
 	if err := checksData(t, planChecksWarn, nil, true).explainForbidden(forbidden, check); err != forbidden {
 		t.Errorf("nothing found: %v", err)
 	}

@@ -173,7 +173,7 @@ const serverAdminHint = "Global roles, global assignments and, on Grafana 9+, gr
 func assignmentAPIError(diags *diag.Diagnostics, action string, err error) {
 	detail := err.Error()
 	switch {
-	case grafana.IsForbidden(err):
+	case grafana.IsForbidden(err) && !isExplained(err):
 		detail += "\nThe provider's credentials lack a permission for this (for example roles:write, teams.roles:add or users.roles:add), " +
 			"or one of the role's permissions, which Grafana requires the caller to hold. " + serverAdminHint
 	case grafana.IsNotFound(err):
