@@ -62,7 +62,8 @@ func (r *builtinRoleAssignmentResource) Schema(_ context.Context, _ resource.Sch
 			"those, except a permission that another custom role still needs. A custom role counts as assigned to a basic role when the basic " +
 			"role holds all its permissions. (This is conservative: a permission can stay behind, one is never taken from another assignment.) " +
 			"The next plan restores permissions removed outside Terraform and follows changes of the role's permissions. " +
-			"Only the named basic role changes: unlike generation 1, Editors and Admins do not inherit what is added to `Viewer`.",
+			"Only the named basic role changes: unlike generation 1, Editors and Admins do not inherit what is added to `Viewer`. " +
+			"Basic roles are global, so on generation 2 this needs a Grafana server admin; the plan checks it (see the provider's `plan_checks`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<org_id>:<builtin_role>:<role_uid>`, or `global:<builtin_role>:<role_uid>` for a global assignment: the import ID.",

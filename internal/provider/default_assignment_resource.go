@@ -62,7 +62,8 @@ func (r *defaultAssignmentResource) Schema(_ context.Context, _ resource.SchemaR
 			"and only that one. A removal keeps every permission that another fixed role the basic role still holds in full also carries, " +
 			"so other grants stay intact. `affected_permissions` shows at plan time what the grant covers.\n\n" +
 			"The plan warns when a removal would take permissions the provider's own credentials use to manage roles (for example " +
-			"`roles:write` or `users.roles:add`): Grafana would then refuse to restore the grant with the same credentials.",
+			"`roles:write` or `users.roles:add`): Grafana would then refuse to restore the grant with the same credentials. " +
+			"Default grants are global, so a change needs a Grafana server admin; the plan checks it (see the provider's `plan_checks`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<builtin_role>:<fixed_role>`: the import ID.",
