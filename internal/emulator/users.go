@@ -97,11 +97,22 @@ func (s *store) usersByLogin(keep func(*user) bool) []*user {
 	return out
 }
 
+// signedInUser is GET /api/user. From Grafana 12 (assumed; the code that
+// does it checks the identity type, not a release) a service account gets
+// only what its identity says: no numeric id, a typed uid, its current org.
 func (e *Emulator) signedInUser(c *call) {
 	s := e.s
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	c.json(http.StatusOK, e.userProfile(s.users[c.userID]))
+	u := s.users[c.userID]
+	if u.serviceAccount && e.grafana.since(12, 0) {
+		c.json(http.StatusOK, map[string]any{
+			"id": 0, "uid": "service-account:" + strconv.FormatInt(u.id, 10), "login": u.login, "name": u.name,
+			"email": u.email, "orgId": c.orgID, "isGrafanaAdmin": false,
+		})
+		return
+	}
+	c.json(http.StatusOK, e.userProfile(u))
 }
 
 func (e *Emulator) getUser(c *call) {
@@ -112,8 +123,12 @@ func (e *Emulator) getUser(c *call) {
 		return
 	}
 	id, err := strconv.ParseInt(c.param("userId"), 10, 64)
+	if err != nil {
+		c.msg(http.StatusBadRequest, "id is invalid")
+		return
+	}
 	u := s.users[id]
-	if err != nil || u == nil || u.serviceAccount {
+	if u == nil || u.serviceAccount {
 		c.notFound("user")
 		return
 	}

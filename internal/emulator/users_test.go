@@ -43,8 +43,9 @@ func TestUserReads(t *testing.T) {
 		if me.Login != "a" || me.IsGrafanaAdmin {
 			t.Errorf("GET /api/user as a: %+v", me)
 		}
+		// Grafana 12 answers a service account from its identity: no numeric id.
 		e.want(200, as{auth: token}, "GET", "/api/user", nil).into(t, &me)
-		if me.ID != saID || me.IsGrafanaAdmin || me.OrgID != 1 {
+		if me.ID != 0 || me.UID != "service-account:"+itoa(saID) || me.IsGrafanaAdmin || me.OrgID != 1 || me.Login == "" {
 			t.Errorf("GET /api/user as a service account: %+v", me)
 		}
 
@@ -82,6 +83,7 @@ func TestUserReads(t *testing.T) {
 			{"user by id, an org Admin token", as{auth: token}, "GET", "/api/users/" + itoa(a), nil, 403},
 			{"a service account is no user", admin, "GET", "/api/users/" + itoa(saID), nil, 404},
 			{"unknown user", admin, "GET", "/api/users/999", nil, 404},
+			{"not an id", admin, "GET", "/api/users/abc", nil, 400},
 			{"list, not a server admin", viewer, "GET", "/api/users", nil, 403},
 			{"search, not a server admin", as{auth: token}, "GET", "/api/users/search", nil, 403},
 			{"no credentials", as{}, "GET", "/api/user", nil, 401},
@@ -89,6 +91,16 @@ func TestUserReads(t *testing.T) {
 			if r := e.do(tt.who, tt.method, tt.path, tt.body); r.status != tt.status {
 				t.Errorf("%s: %s", tt.name, r)
 			}
+		}
+	})
+	t.Run("before 12, a service account's full profile", func(t *testing.T) {
+		t.Parallel()
+		e := start(t, 12, func(c *Config) { c.Version = "11.6.0" })
+		id, token := e.createSA(1, "tf", "Admin")
+		var me userJSON
+		e.want(200, as{auth: token}, "GET", "/api/user", nil).into(t, &me)
+		if me.ID != id || me.IsGrafanaAdmin || me.OrgID != 1 {
+			t.Errorf("GET /api/user as a service account: %+v", me)
 		}
 	})
 	t.Run("gen8", func(t *testing.T) {
@@ -264,7 +276,7 @@ func TestServiceAccountReadsAndUpdates(t *testing.T) {
 		e.want(200, in, "PATCH", "/api/serviceaccounts/"+itoa(zeta), map[string]any{"isDisabled": false})
 		var me userJSON
 		e.want(200, as{auth: zetaKey}, "GET", "/api/user", nil).into(t, &me)
-		if me.ID != zeta {
+		if me.UID != "service-account:"+itoa(zeta) {
 			t.Errorf("re-enabled token is %+v", me)
 		}
 		if perms := e.ownPerms(as{auth: zetaKey}); slices.Contains(perms, P{"roles:write", e.delegate()}) {
