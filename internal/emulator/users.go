@@ -97,11 +97,26 @@ func (s *store) usersByLogin(keep func(*user) bool) []*user {
 	return out
 }
 
+// signedInUser is GET /api/user. Grafana reads the caller's profile, and
+// its profile query leaves service accounts out: a service account gets
+// 404. Later releases (here from 12.0, an assumed boundary) answer a
+// service account from its identity: no numeric id, a typed uid, its org.
 func (e *Emulator) signedInUser(c *call) {
 	s := e.s
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	c.json(http.StatusOK, e.userProfile(s.users[c.userID]))
+	u := s.users[c.userID]
+	switch {
+	case u.serviceAccount && e.grafana.since(12, 0):
+		c.json(http.StatusOK, map[string]any{
+			"id": 0, "uid": "service-account:" + strconv.FormatInt(u.id, 10), "login": u.login, "name": u.name,
+			"email": u.email, "orgId": c.orgID, "isGrafanaAdmin": false,
+		})
+	case u.serviceAccount:
+		c.notFound("user")
+	default:
+		c.json(http.StatusOK, e.userProfile(u))
+	}
 }
 
 func (e *Emulator) getUser(c *call) {
@@ -112,8 +127,12 @@ func (e *Emulator) getUser(c *call) {
 		return
 	}
 	id, err := strconv.ParseInt(c.param("userId"), 10, 64)
+	if err != nil {
+		c.msg(http.StatusBadRequest, "id is invalid")
+		return
+	}
 	u := s.users[id]
-	if err != nil || u == nil || u.serviceAccount {
+	if u == nil || u.serviceAccount {
 		c.notFound("user")
 		return
 	}

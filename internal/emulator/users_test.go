@@ -43,8 +43,9 @@ func TestUserReads(t *testing.T) {
 		if me.Login != "a" || me.IsGrafanaAdmin {
 			t.Errorf("GET /api/user as a: %+v", me)
 		}
+		// Grafana 12 answers a service account from its identity: no numeric id.
 		e.want(200, as{auth: token}, "GET", "/api/user", nil).into(t, &me)
-		if me.ID != saID || me.IsGrafanaAdmin || me.OrgID != 1 {
+		if me.ID != 0 || me.UID != "service-account:"+itoa(saID) || me.IsGrafanaAdmin || me.OrgID != 1 || me.Login == "" {
 			t.Errorf("GET /api/user as a service account: %+v", me)
 		}
 
@@ -82,6 +83,7 @@ func TestUserReads(t *testing.T) {
 			{"user by id, an org Admin token", as{auth: token}, "GET", "/api/users/" + itoa(a), nil, 403},
 			{"a service account is no user", admin, "GET", "/api/users/" + itoa(saID), nil, 404},
 			{"unknown user", admin, "GET", "/api/users/999", nil, 404},
+			{"not an id", admin, "GET", "/api/users/abc", nil, 400},
 			{"list, not a server admin", viewer, "GET", "/api/users", nil, 403},
 			{"search, not a server admin", as{auth: token}, "GET", "/api/users/search", nil, 403},
 			{"no credentials", as{}, "GET", "/api/user", nil, 401},
@@ -90,6 +92,13 @@ func TestUserReads(t *testing.T) {
 				t.Errorf("%s: %s", tt.name, r)
 			}
 		}
+	})
+	t.Run("before 12, no profile for a service account", func(t *testing.T) {
+		t.Parallel()
+		e := start(t, 12, func(c *Config) { c.Version = "11.6.0" })
+		_, token := e.createSA(1, "tf", "Admin")
+		e.want(404, as{auth: token}, "GET", "/api/user", nil)
+		e.want(200, admin, "GET", "/api/user", nil)
 	})
 	t.Run("gen8", func(t *testing.T) {
 		t.Parallel()
@@ -261,10 +270,18 @@ func TestServiceAccountReadsAndUpdates(t *testing.T) {
 			t.Errorf("after PATCH: %+v", sa)
 		}
 		e.want(401, as{auth: zetaKey}, "GET", "/api/user", nil)
+		e.want(200, in, "GET", "/api/serviceaccounts/search?disabled=true", nil).into(t, &found)
+		if !slices.Equal(names(), []string{"Zed"}) {
+			t.Errorf("disabled accounts: %v", names())
+		}
+		e.want(200, in, "GET", "/api/serviceaccounts/search?expiredTokens=true", nil).into(t, &found)
+		if found.TotalCount != 0 {
+			t.Errorf("accounts with expired tokens: %v", names())
+		}
 		e.want(200, in, "PATCH", "/api/serviceaccounts/"+itoa(zeta), map[string]any{"isDisabled": false})
 		var me userJSON
 		e.want(200, as{auth: zetaKey}, "GET", "/api/user", nil).into(t, &me)
-		if me.ID != zeta {
+		if me.UID != "service-account:"+itoa(zeta) {
 			t.Errorf("re-enabled token is %+v", me)
 		}
 		if perms := e.ownPerms(as{auth: zetaKey}); slices.Contains(perms, P{"roles:write", e.delegate()}) {
