@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -127,6 +129,29 @@ func TestServerAdminCheck(t *testing.T) {
 	checkServerAdmin(ctx, unread.checker(&diags), path.Root("global"), needGlobalRole)
 	if diags.ErrorsCount() != 0 || diags.WarningsCount() != 1 || diags[0].Summary() != "Server admin not checked" {
 		t.Errorf("unread: %v", diags)
+	}
+}
+
+// Where GET /api/user answers a service account 404 (Grafana before 12), a
+// token is taken for no server admin; user:password is not checked.
+func TestServerAdminCheckOn404(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte(`{"message":"user not found"}`))
+	}))
+	t.Cleanup(srv.Close)
+	for auth, want := range map[string]string{"glsa_token_1234": "Needs a Grafana server admin", "admin:secret": "Server admin not checked"} {
+		client, err := grafana.New(grafana.Config{URL: srv.URL, Auth: auth})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var diags diag.Diagnostics
+		checkServerAdmin(context.Background(), (&providerData{client: client, orgID: 1}).checker(&diags), path.Root("global"), needGlobalRole)
+		if len(diags) != 1 || diags[0].Summary() != want {
+			t.Errorf("%s: want %q, got %v", auth[:5], want, diags)
+		}
 	}
 }
 
