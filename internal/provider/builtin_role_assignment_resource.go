@@ -57,13 +57,13 @@ func (r *builtinRoleAssignmentResource) Schema(_ context.Context, _ resource.Sch
 		MarkdownDescription: "Grants a custom or fixed role to a built-in role (`Viewer`, `Editor`, `Admin`, `Grafana Admin`).\n\n" +
 			"**Grafana 8 (API generation 1)** has built-in role assignments: this resource adds one, and removes it on destroy.\n\n" +
 			"**Grafana 9+ (generation 2)** has none; a built-in role is a basic role (`basic_viewer`, …) whose permissions can be edited. " +
+			"Basic roles are global, so this needs a Grafana server admin; the plan checks it (see the provider's `plan_checks`). " +
 			"The resource adds to the basic role exactly the role's permissions it lacks and records them in `granted_permissions`, " +
 			"together with those the basic role holds only because another assigned custom role carries them too; destroy removes exactly " +
 			"those, except a permission that another custom role still needs. A custom role counts as assigned to a basic role when the basic " +
 			"role holds all its permissions. (This is conservative: a permission can stay behind, one is never taken from another assignment.) " +
 			"The next plan restores permissions removed outside Terraform and follows changes of the role's permissions. " +
-			"Only the named basic role changes: unlike generation 1, Editors and Admins do not inherit what is added to `Viewer`. " +
-			"Basic roles are global, so on generation 2 this needs a Grafana server admin; the plan checks it (see the provider's `plan_checks`).",
+			"Only the named basic role changes: unlike generation 1, Editors and Admins do not inherit what is added to `Viewer`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<org_id>:<builtin_role>:<role_uid>`, or `global:<builtin_role>:<role_uid>` for a global assignment: the import ID.",
@@ -161,15 +161,6 @@ func (r *builtinRoleAssignmentResource) ModifyPlan(ctx context.Context, req reso
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.data != nil {
-		if gen, err := r.data.client.Generation(ctx); err == nil {
-			// Generation 2 writes the basic role only when the grant changes.
-			writes := state == nil || gen != grafana.Generation1 && !plan.GrantedPermissions.Equal(state.GrantedPermissions)
-			if writes {
-				r.checkServerAdminNeed(ctx, r.data.checker(&resp.Diagnostics), gen, plan.Global.ValueBool())
-			}
-		}
-	}
 	if state != nil && !plan.GrantedPermissions.IsUnknown() {
 		// The role lost permissions: the basic role loses them too.
 		before, d1 := permissionsFromSet(ctx, state.GrantedPermissions)
@@ -180,26 +171,8 @@ func (r *builtinRoleAssignmentResource) ModifyPlan(ctx context.Context, req reso
 			}
 		}
 	}
+	checkBuiltinGrantNeed(ctx, r.data, plan, state, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
-}
-
-// checkServerAdminNeed refuses a grant that only a server admin may make:
-// every one on generation 2 (it writes a basic role), a global one on 1.
-func (r *builtinRoleAssignmentResource) checkServerAdminNeed(ctx context.Context, c checker, gen grafana.Generation, global bool) {
-	switch {
-	case gen != grafana.Generation1:
-		checkServerAdmin(ctx, c, path.Root("builtin_role"), needBasicRoleWrite)
-	case global:
-		checkServerAdmin(ctx, c, path.Root("global"), needGlobalAssignment)
-	}
-}
-
-// explainForbidden says, after a 403, what the grant needed.
-func (r *builtinRoleAssignmentResource) explainForbidden(ctx context.Context, err error, gen grafana.Generation, m builtinRoleAssignmentModel) error {
-	return r.data.explainForbidden(err, func(c checker) {
-		r.checkServerAdminNeed(ctx, c, gen, m.Global.ValueBool())
-		checkAssignmentRights(ctx, c, m.RoleUID.ValueString(), m.OrgID.ValueInt64(), false)
-	})
 }
 
 // warnDestroyLockOut warns when destroying the assignment takes
@@ -353,7 +326,7 @@ func (r *builtinRoleAssignmentResource) Create(ctx context.Context, req resource
 		err := client.AddBuiltinRoleAssignment(ctx, builtin, uid, m.Global.ValueBool())
 		r.data.reads.forgetBuiltinAssignments()
 		if err != nil {
-			err = r.explainForbidden(ctx, err, gen, m)
+			err = explainBuiltinGrant(ctx, r.data, err, gen, m)
 			assignmentAPIError(&resp.Diagnostics, fmt.Sprintf("grant role %q to built-in role %q", uid, builtin), err)
 			return
 		}
@@ -420,7 +393,7 @@ func (r *builtinRoleAssignmentResource) syncGrant(ctx context.Context, client *g
 		return grafana.PermissionsMinus(next, removablePermissions(current, drop, others)), nil
 	})
 	if err != nil {
-		err = r.explainForbidden(ctx, err, grafana.Generation2, m)
+		err = explainBuiltinGrant(ctx, r.data, err, grafana.Generation2, m)
 		assignmentAPIError(diags, fmt.Sprintf("grant role %q to built-in role %q", uid, m.BuiltinRole.ValueString()), err)
 		return types.Set{}, false
 	}

@@ -217,27 +217,13 @@ func (r *defaultAssignmentResource) ModifyPlan(ctx context.Context, req resource
 		return
 	}
 	plan.AffectedPermissions = permissionsToSet(affected)
-	if defaultGrantWrites(g, affected, assigned) && (replace || !plan.Assigned.Equal(state.Assigned)) {
-		checkServerAdmin(ctx, r.data.checker(&resp.Diagnostics), path.Root("assigned"), needDefaultGrant)
-	}
 	if !assigned && (replace || state.Assigned.ValueBool()) {
 		warnSelfLockOut(ctx, r.data, path.Root("assigned"), fmt.Sprintf("%q", fixedName), builtin, affected, &resp.Diagnostics)
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
-}
-
-// defaultGrantWrites reports whether making the grant match assigned may
-// write: on generation 2 only when the basic role lacks (or holds) some of
-// the affected permissions.
-func defaultGrantWrites(g defaultGrant, affected []grafana.Permission, assigned bool) bool {
-	switch {
-	case g.gen == grafana.Generation1:
-		return true
-	case assigned:
-		return len(grafana.PermissionsMinus(affected, g.basic.Permissions)) > 0
-	default:
-		return len(permissionsIntersect(affected, g.basic.Permissions)) > 0
+	if replace || !plan.Assigned.Equal(state.Assigned) {
+		checkDefaultGrantNeed(ctx, r.data, g, affected, assigned, &resp.Diagnostics)
 	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
 // apply makes the grant match assigned and returns affected_permissions.

@@ -131,3 +131,54 @@ func checkServerAdmin(ctx context.Context, c checker, attr path.Path, what strin
 		what+" needs a Grafana server admin, and the provider's credentials are not one (GET /api/user: isGrafanaAdmin is false; "+
 			"a service account never is one). Use a server admin's user:password, or leave this out of what these credentials manage.")
 }
+
+// checkBuiltinGrantNeed refuses a planned built-in role grant that only a
+// server admin may make: on generation 2 every one that changes the basic
+// role, on generation 1 a new global one.
+func checkBuiltinGrantNeed(ctx context.Context, data *providerData, plan builtinRoleAssignmentModel, state *builtinRoleAssignmentModel, diags *diag.Diagnostics) {
+	if data == nil {
+		return
+	}
+	gen, err := data.client.Generation(ctx)
+	if err != nil {
+		return // planGrant reported it
+	}
+	if state == nil || gen != grafana.Generation1 && !plan.GrantedPermissions.Equal(state.GrantedPermissions) {
+		builtinGrantNeed(ctx, data.checker(diags), gen, plan.Global.ValueBool())
+	}
+}
+
+func builtinGrantNeed(ctx context.Context, c checker, gen grafana.Generation, global bool) {
+	switch {
+	case gen != grafana.Generation1:
+		checkServerAdmin(ctx, c, path.Root("builtin_role"), needBasicRoleWrite)
+	case global:
+		checkServerAdmin(ctx, c, path.Root("global"), needGlobalAssignment)
+	}
+}
+
+// explainBuiltinGrant says, after a 403, what the grant needed.
+func explainBuiltinGrant(ctx context.Context, data *providerData, err error, gen grafana.Generation, m builtinRoleAssignmentModel) error {
+	return data.explainForbidden(err, func(c checker) {
+		builtinGrantNeed(ctx, c, gen, m.Global.ValueBool())
+		checkAssignmentRights(ctx, c, m.RoleUID.ValueString(), m.OrgID.ValueInt64(), false)
+	})
+}
+
+// checkDefaultGrantNeed refuses a planned change of a default grant when the
+// credentials are no server admin and the change writes: always on
+// generation 1 (a global assignment), on 2 only when the basic role lacks
+// (or holds) some of the affected permissions.
+func checkDefaultGrantNeed(ctx context.Context, data *providerData, g defaultGrant, affected []grafana.Permission, assigned bool, diags *diag.Diagnostics) {
+	writes := g.gen == grafana.Generation1
+	switch {
+	case writes:
+	case assigned:
+		writes = len(grafana.PermissionsMinus(affected, g.basic.Permissions)) > 0
+	default:
+		writes = len(permissionsIntersect(affected, g.basic.Permissions)) > 0
+	}
+	if writes {
+		checkServerAdmin(ctx, data.checker(diags), path.Root("assigned"), needDefaultGrant)
+	}
+}
