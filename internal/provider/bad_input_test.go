@@ -445,6 +445,9 @@ func resourceBadInputCases(t *testing.T, env *acctest.Env, fx badInputFixtures) 
 			badInputCase{name: "builtin_role_assignment with a token",
 				config: asToken + fmt.Sprintf("resource \"grafanarbac_builtin_role_assignment\" \"bad\" {\n  builtin_role = \"Viewer\"\n  role_uid = %q\n}\n", fx.roleUID),
 				expect: diagPattern(`Needs a Grafana server admin.*a grant to a built-in role .* needs a Grafana server admin.*plan_checks = "warn"`)},
+			badInputCase{name: "default_assignment with a token",
+				config: asToken + "resource \"grafanarbac_default_assignment\" \"bad\" {\n  builtin_role = \"Viewer\"\n  fixed_role = \"fixed:annotations:reader\"\n}\n",
+				expect: diagPattern(`Needs a Grafana server admin.*A change to a default grant .* needs a Grafana server admin.*plan_checks = "warn"`)},
 		)
 	}
 	if fx.managedUID != "" {
