@@ -235,3 +235,21 @@ func TestPlanChecksSetting(t *testing.T) {
 		})
 	}
 }
+
+// GET /api/user is asked once per run, whatever the organization.
+func TestCallerIsServerAdminAsksOnce(t *testing.T) {
+	t.Parallel()
+	f, client := newFakeGrafana(t)
+	data := &providerData{client: client, orgID: 1}
+	ctx := context.Background()
+	for range 3 {
+		if _, err := data.callerIsServerAdmin(ctx); !grafana.IsNotFound(err) {
+			t.Fatalf("want the fake's 404, got %v", err)
+		}
+	}
+	var diags diag.Diagnostics
+	checkAssignmentRights(ctx, data.checker(&diags), "r1", 2, true)
+	if n := f.requests("/api/user"); n != 1 {
+		t.Errorf("GET /api/user made %d times, want 1", n)
+	}
+}
