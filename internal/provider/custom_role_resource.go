@@ -128,7 +128,7 @@ func (r *customRoleResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Default:             booldefault.StaticBool(false),
 			},
 			"global": schema.BoolAttribute{
-				MarkdownDescription: "Make the role visible in every organization (needs a Grafana server admin). Defaults to `false`. Changing it replaces the role.",
+				MarkdownDescription: "Make the role visible in every organization (needs a Grafana server admin, which the plan checks: see the provider's `plan_checks`). Defaults to `false`. Changing it replaces the role.",
 				Optional:            true,
 				Computed:            true,
 				Default:             booldefault.StaticBool(false),

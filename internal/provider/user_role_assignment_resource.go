@@ -74,7 +74,7 @@ func (r *userRoleAssignmentResource) Schema(_ context.Context, _ resource.Schema
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"global": schema.BoolAttribute{
-				MarkdownDescription: "Assign in every organization the user belongs to (needs a Grafana server admin and a global role). Defaults to `false`. Changing it replaces the assignment.",
+				MarkdownDescription: "Assign in every organization the user belongs to (needs a Grafana server admin, which the plan checks, and a global role). Defaults to `false`. Changing it replaces the assignment.",
 				Optional:            true,
 				Computed:            true,
 				Default:             booldefault.StaticBool(false),
