@@ -49,11 +49,12 @@ type clientImpl struct {
 	userAgent     string
 	secrets       []string // strings scrubbed from messages and log fields
 
-	retries      int
-	retryWait    time.Duration
-	retryWaitMax time.Duration
-	timeout      time.Duration
-	logf         func(ctx context.Context, msg string, fields map[string]any)
+	retries         int
+	retryWait       time.Duration
+	retryWaitMax    time.Duration
+	retryMaxElapsed time.Duration
+	timeout         time.Duration
+	logf            func(ctx context.Context, msg string, fields map[string]any)
 
 	forcedGen Generation
 	gen       atomic.Int32 // probed generation, 0 until a probe succeeds
@@ -114,6 +115,10 @@ func New(cfg Config) (*Client, error) {
 	}
 	if im.timeout <= 0 {
 		im.timeout = defaultTimeout
+	}
+	im.retryMaxElapsed = cfg.RetryMaxElapsed
+	if im.retryMaxElapsed <= 0 {
+		im.retryMaxElapsed = max(DefaultRetryMaxElapsed, 2*im.timeout)
 	}
 
 	if cfg.Auth != "" {
@@ -253,6 +258,7 @@ func (c *Client) do(ctx context.Context, r *request) error {
 		maxAttempts += im.retries
 	}
 
+	start := time.Now()
 	for attempt := 1; ; attempt++ {
 		res := c.attempt(ctx, r, target, payload, attempt)
 		if res.err == nil {
@@ -281,6 +287,9 @@ func (c *Client) do(ctx context.Context, r *request) error {
 			return res.err
 		}
 		wait := im.backoff(attempt, res.retryAfter, res.hasRetryAfter)
+		if !im.withinRetryTime(start, wait) {
+			return res.err
+		}
 		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -408,6 +417,12 @@ func (c *Client) transportFailure(ctx, actx context.Context, r *request, err err
 		err:       &ConnectionError{URL: c.impl.base, Err: cause, Timeout: timeout},
 		retryable: true,
 	}
+}
+
+// withinRetryTime reports whether a retry after wait still starts within
+// the time bound of a call that began at start.
+func (im *clientImpl) withinRetryTime(start time.Time, wait time.Duration) bool {
+	return time.Since(start)+wait <= im.retryMaxElapsed
 }
 
 // backoff is exponential with jitter (half fixed, half random) so that many

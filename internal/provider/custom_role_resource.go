@@ -413,7 +413,8 @@ func roleAPIError(diags *diag.Diagnostics, action, name string, err error) {
 		detail += "\nThe provider's credentials lack a permission for this: roles:write (or roles:delete), " +
 			"or one of the role's permissions, which Grafana requires the caller to hold. " + serverAdminHint
 	case grafana.IsConflict(err):
-		detail += "\nA role with this uid or name already exists; import it, or choose another uid or name."
+		detail += "\nA role with this uid or name already exists and is not the one configured. " +
+			"Import it (terraform import, with the uid named above), or choose another uid or name."
 	case grafana.IsVersionOutdated(err):
 		detail += "\nThe role's version moved on outside Terraform; run terraform apply again to plan a greater version."
 	case grafana.IsTimeout(err):
@@ -432,12 +433,16 @@ func (r *customRoleResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	client := r.clientFor(plan.OrgID)
 	uid := plan.UID.ValueString()
-	if uid == "" {
+	generated := uid == ""
+	if generated {
 		// Made here rather than by Grafana: a create that carries its uid can
 		// be retried, and found again when its answer is lost (CreateRole).
+		// Not at plan time: Terraform plans again before the apply and
+		// requires the same value, and a uid derived from the name could
+		// belong to a renamed role.
 		uid = grafana.NewRoleUID()
 	}
-	role, err := client.CreateRole(ctx, grafana.CreateRoleRequest{
+	want := grafana.CreateRoleRequest{
 		UID:         uid,
 		Name:        plan.Name.ValueString(),
 		Version:     plan.Version.ValueInt64(),
@@ -447,10 +452,14 @@ func (r *customRoleResource) Create(ctx context.Context, req resource.CreateRequ
 		Global:      plan.Global.ValueBool(),
 		Hidden:      plan.Hidden.ValueBool(),
 		Permissions: nonNilPermissions(perms),
-	})
+	}
+	role, err := client.CreateRole(ctx, want)
 	r.data.reads.forgetRole(plan.UID.ValueString()) // even on error: a lost answer may hide a create
 	if role != nil {
 		r.data.reads.forgetRole(role.UID)
+	}
+	if grafana.IsConflict(err) {
+		role, err = r.adoptByName(ctx, client, want, generated, err)
 	}
 	if err != nil {
 		roleAPIError(&resp.Diagnostics, "create", plan.Name.ValueString(), err)
@@ -468,6 +477,37 @@ func (r *customRoleResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	r.setFromRole(ctx, &plan, fresh)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// adoptByName handles a create refused because the name is taken. A role of
+// that name holding exactly what the configuration asks for, and assigned
+// nowhere, is what an interrupted earlier apply made (its uid, generated
+// then, was lost with the answer): it is adopted, when the uid is not
+// configured. Anything else stays a conflict, naming the role that holds
+// the name.
+func (r *customRoleResource) adoptByName(ctx context.Context, client *grafana.Client, want grafana.CreateRoleRequest, generated bool, conflict error) (*grafana.Role, error) {
+	found, err := client.FindRoleByName(ctx, want.Name, want.Global)
+	if err != nil || found == nil {
+		return nil, conflict
+	}
+	r.data.reads.forgetRole(found.UID)
+	switch {
+	case found.UID == want.UID:
+		return nil, conflict // CreateRole compared it already: it differs
+	case !generated:
+		return nil, fmt.Errorf("%w\nThe name is taken by role %q with uid %s, not the configured uid %s", conflict, found.Name, found.UID, want.UID)
+	case !grafana.RoleHolds(found, want):
+		return nil, fmt.Errorf("%w\nThe name is taken by role uid %s, whose content differs from the configuration", conflict, found.UID)
+	}
+	where, err := roleAssignedTo(ctx, &r.data.reads, client, found.UID)
+	if err != nil {
+		return nil, fmt.Errorf("%w\nRole uid %s holds this name and content; listing its assignments, to see whether it may be adopted, failed: %v", conflict, found.UID, err)
+	}
+	if len(where) > 0 {
+		return nil, fmt.Errorf("%w\nRole uid %s holds this name and content, but is assigned to %s, so it is in use outside this configuration", conflict, found.UID, strings.Join(where, ", "))
+	}
+	tflog.Info(ctx, "adopting an existing identical role, left by an interrupted apply", map[string]any{"uid": found.UID, "name": found.Name})
+	return found, nil
 }
 
 func (r *customRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -52,7 +52,7 @@ const (
 )
 
 const (
-	defaultRetries   = 3
+	defaultRetries   = grafana.DefaultRetries
 	defaultTimeout   = 30
 	generationAuto   = "auto"
 	generationLegacy = "8"
@@ -146,13 +146,15 @@ func (p *grafanarbacProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"retries": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("How many times a request that may be repeated safely is retried after a connection error, "+
-					"a 429 or a 5xx answer. Defaults to `%d`; `0` disables retries. May be set with `%s`.", defaultRetries, envRetries),
+					"a 429 or a 5xx answer. Defaults to `%d`, enough for 10%% 500s and 5%% 429s. Whatever the count, no retry starts "+
+					"later than %d seconds (or twice `timeout`, when longer) after the request's first attempt. "+
+					"`0` disables retries. May be set with `%s`.", defaultRetries, int(grafana.DefaultRetryMaxElapsed.Seconds()), envRetries),
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
 			"retry_wait": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: "Seconds to wait before the first retry; later retries wait exponentially longer (with jitter), " +
-					"and a `Retry-After` header is honoured. Defaults to half a second. May be set with `" + envRetryWait + "`.",
+					"up to 10 seconds, and a `Retry-After` header is honoured (up to 10 seconds). Defaults to half a second. May be set with `" + envRetryWait + "`.",
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
 			"timeout": schema.Int64Attribute{

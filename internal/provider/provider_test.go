@@ -305,7 +305,7 @@ func TestProviderConfig_EnvFallbacks(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		if len(seen) != 2 {
-			t.Fatalf("GRAFANA_RETRIES=1: Grafana saw %d requests, want 2 (the default, 3 retries, would make 4)", len(seen))
+			t.Fatalf("GRAFANA_RETRIES=1: Grafana saw %d requests, want 2 (the default, 6 retries, would make 7)", len(seen))
 		}
 		// The default wait is half a second; 2s with jitter waits at least 1s.
 		if gap := seen[1].Sub(seen[0]); gap < 900*time.Millisecond {
