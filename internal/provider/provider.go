@@ -303,6 +303,19 @@ func (p *grafanarbacProvider) Configure(ctx context.Context, req provider.Config
 
 	// One request here, so that an unreachable Grafana or rejected
 	// credentials are reported once, not by every resource.
+	if s.generation != grafana.GenerationUnknown {
+		// A forced generation is checked too: against the other one's
+		// server, every call would go to routes it does not have.
+		probed, err := client.ProbeGeneration(ctx)
+		switch {
+		case grafana.IsNotGrafana(err):
+			resp.Diagnostics.Append(connectionDiagnostic(s.url, err))
+			return
+		case err == nil && probed != s.generation:
+			resp.Diagnostics.Append(generationMismatch(s, m.APIGeneration, probed))
+			return
+		}
+	}
 	if err := checkConnection(ctx, client, s.generation); err != nil {
 		resp.Diagnostics.Append(connectionDiagnostic(s.url, err))
 		return
@@ -318,7 +331,7 @@ func checkConnection(ctx context.Context, c *grafana.Client, forced grafana.Gene
 		_, err := c.Generation(ctx)
 		return err
 	}
-	// The probe is skipped when the generation is forced; the caller's own
+	// The probe may have been inconclusive (a 5xx); the caller's own
 	// permissions are needed later anyway and prove both reachability and credentials.
 	_, err := c.GetCurrentUserPermissions(ctx)
 	if grafana.IsForbidden(err) {
@@ -327,8 +340,31 @@ func checkConnection(ctx context.Context, c *grafana.Client, forced grafana.Gene
 	return err
 }
 
+// generationMismatch is a forced api_generation that the server contradicts:
+// every call would go to routes it does not have.
+func generationMismatch(s settings, configured types.String, probed grafana.Generation) diag.Diagnostic {
+	served, evidence := generationBasic, "/api/access-control/builtin-roles answered 404, as it does from Grafana 9 on"
+	if probed == grafana.Generation1 {
+		served, evidence = generationLegacy, "/api/access-control/builtin-roles answered, as it does only on Grafana 8"
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("api_generation"), "api_generation does not match Grafana",
+		fmt.Sprintf("api_generation is %q, but Grafana at %s serves the API of %q: %s. Set api_generation = %q, or %q to let the provider ask.%s",
+			s.generationName, s.url, served, evidence, served, generationAuto, fromEnv(configured, envAPIGeneration)))
+}
+
 func connectionDiagnostic(u string, err error) diag.Diagnostic {
 	switch {
+	case grafana.IsNotGrafana(err):
+		var ng *grafana.NotGrafanaError
+		errors.As(err, &ng)
+		if ng.NoAccessControl {
+			return diag.NewAttributeErrorDiagnostic(path.Root("url"), "Grafana without access control",
+				fmt.Sprintf("%s. Role-based access control needs Grafana Enterprise or Grafana Cloud; "+
+					"point url (or %s) at one.", err, envURL))
+		}
+		return diag.NewAttributeErrorDiagnostic(path.Root("url"), "Not Grafana's root URL",
+			fmt.Sprintf("%s. Set url (or %s) to the URL Grafana's own pages are served at: with its sub-path, "+
+				"if Grafana is served from one (serve_from_sub_path behind a proxy, e.g. https://example.com/grafana), without one otherwise.", err, envURL))
 	case grafana.IsUnauthorized(err):
 		return diag.NewAttributeErrorDiagnostic(path.Root("auth"), "Grafana rejected the credentials",
 			fmt.Sprintf("Grafana at %s answered 401 Unauthorized. Check auth (or %s): user:password of an existing user, "+
