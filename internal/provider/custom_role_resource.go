@@ -345,6 +345,9 @@ func (r *customRoleResource) checkDelegation(ctx context.Context, plan customRol
 		return
 	}
 	held, err := r.data.callerPermissionsIn(ctx, plan.OrgID.ValueInt64())
+	if err != nil && orgMissing(ctx, r.data, plan.OrgID.ValueInt64(), err, diags) {
+		return
+	}
 	if err != nil {
 		diags.AddWarning("Delegation not checked",
 			"Could not read the permissions of the provider's credentials, so the plan does not check that they hold the role's permissions: "+err.Error())

@@ -83,6 +83,12 @@ func (d *teamDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		return
 	}
 	team, summary, problem := pickTeam(teams, name)
+	if summary == "Team not found" {
+		// The search by name is exact; one by query finds the name in another case.
+		if near, err := orgClient(d.data, orgID).FindTeams(ctx, name); err == nil {
+			_, _, problem = pickTeam(near, name)
+		}
+	}
 	if problem != "" {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), summary, fmt.Sprintf("In organization %d, %s", orgID, problem))
 		return
@@ -113,7 +119,11 @@ func pickTeam(teams []grafana.Team, name string) (team grafana.Team, summary, pr
 		return exact[0], "", ""
 	case 0:
 		msg := fmt.Sprintf("no team is named %q.", name)
-		if len(near) > 0 {
+		switch len(near) {
+		case 0:
+		case 1:
+			msg += fmt.Sprintf(" Did you mean %s? Names are case-sensitive.", near[0])
+		default:
 			msg += " Names are case-sensitive; similar: " + strings.Join(near, ", ") + "."
 		}
 		return grafana.Team{}, "Team not found", msg
