@@ -105,7 +105,8 @@ func (p *grafanarbacProvider) Schema(_ context.Context, _ provider.SchemaRequest
 		Attributes: map[string]schema.Attribute{
 			"url": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Root URL of the Grafana instance, e.g. `https://grafana.example.com`. May be set with `" + envURL + "`.",
+				MarkdownDescription: "Root URL of the Grafana instance, e.g. `https://grafana.example.com`, with its sub-path when Grafana is served from one " +
+					"(`serve_from_sub_path` behind a proxy, e.g. `https://example.com/grafana`). May be set with `" + envURL + "`.",
 			},
 			"auth": schema.StringAttribute{
 				Optional:  true,
@@ -167,7 +168,8 @@ func (p *grafanarbacProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Optional: true,
 				MarkdownDescription: "Access-control API generation: `" + strings.Join(apiGenerations, "`, `") + "`. " +
 					"`8` is Grafana 8.x (built-in role assignment endpoints), `9+` is Grafana 9 and later (basic roles). " +
-					"Defaults to `auto`, which asks Grafana once. May be set with `" + envAPIGeneration + "`.",
+					"Defaults to `auto`, which asks Grafana once. A forced value is checked against Grafana's answer too, and one it contradicts fails the plan. " +
+					"May be set with `" + envAPIGeneration + "`.",
 				Validators: []validator.String{stringvalidator.OneOf(apiGenerations...)},
 			},
 		},
