@@ -81,8 +81,8 @@ func (r *customRoleResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					"(not at plan: a uid derived from the name could belong to a renamed role). Changing it replaces the role. " +
 					"A create that finds a role with this uid, or, for a generated uid, with this name, already holding exactly the configured content " +
 					"(and, by name, assigned nowhere) adopts it: that is what an interrupted apply leaves behind.",
-				Optional:            true,
-				Computed:            true,
+				Optional: true,
+				Computed: true,
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, 40),
 					stringvalidator.RegexMatches(roleUIDPattern, "must contain only letters, digits, `-` and `_`"),

@@ -104,7 +104,7 @@ func (p *grafanarbacProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"custom roles and the grants of roles to built-in roles, teams, users and service accounts.",
 		Attributes: map[string]schema.Attribute{
 			"url": schema.StringAttribute{
-				Optional:            true,
+				Optional: true,
 				MarkdownDescription: "Root URL of the Grafana instance, e.g. `https://grafana.example.com`, with its sub-path when Grafana is served from one " +
 					"(`serve_from_sub_path` behind a proxy, e.g. `https://example.com/grafana`). May be set with `" + envURL + "`.",
 			},
