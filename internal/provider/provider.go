@@ -303,21 +303,21 @@ func (p *grafanarbacProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 
-	// One request here, so that an unreachable Grafana or rejected
-	// credentials are reported once, not by every resource.
 	if s.generation != grafana.GenerationUnknown {
 		// A forced generation is checked too: against the other one's
 		// server, every call would go to routes it does not have.
 		probed, err := client.ProbeGeneration(ctx)
 		switch {
-		case grafana.IsNotGrafana(err):
-			resp.Diagnostics.Append(connectionDiagnostic(s.url, err))
-			return
 		case err == nil && probed != s.generation:
 			resp.Diagnostics.Append(generationMismatch(s, m.APIGeneration, probed))
 			return
+		case grafana.IsNotGrafana(err), grafana.IsConnectionError(err), grafana.IsUnauthorized(err):
+			resp.Diagnostics.Append(connectionDiagnostic(s.url, err))
+			return
 		}
 	}
+	// One request here, so that an unreachable Grafana or rejected
+	// credentials are reported once, not by every resource.
 	if err := checkConnection(ctx, client, s.generation); err != nil {
 		resp.Diagnostics.Append(connectionDiagnostic(s.url, err))
 		return
