@@ -420,7 +420,7 @@ func roleAPIError(diags *diag.Diagnostics, action, name string, err error) {
 			"or one of the role's permissions, which Grafana requires the caller to hold. " + serverAdminHint
 	case grafana.IsConflict(err):
 		detail += "\nA role with this uid or name already exists and is not the one configured. " +
-			"Import it (terraform import, with the uid named above), or choose another uid or name."
+			"Import it (terraform import with its uid), or choose another uid or name."
 	case grafana.IsVersionOutdated(err):
 		detail += "\nThe role's version moved on outside Terraform; run terraform apply again to plan a greater version."
 	case grafana.IsTimeout(err):
