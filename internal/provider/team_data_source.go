@@ -78,6 +78,9 @@ func (d *teamDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	}
 	name := cfg.Name.ValueString()
 	teams, err := orgClient(d.data, orgID).SearchTeams(ctx, name)
+	if err != nil && orgMissing(ctx, d.data, orgID, err, &resp.Diagnostics) {
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot search teams", fmt.Sprintf("Searching organization %d for team %q: %s", orgID, name, err))
 		return
