@@ -309,7 +309,6 @@ func init() {
 	add(0, "GET", ac+"/user/permissions", (*Emulator).ownPermissions)
 
 	add(0, "POST", "/api/orgs", (*Emulator).createOrg)
-	add(0, "GET", "/api/orgs/:orgId", (*Emulator).getOrg)
 	add(0, "POST", "/api/orgs/:orgId/users", (*Emulator).addOrgUser)
 	add(0, "PATCH", "/api/org/users/:userId", (*Emulator).setOrgUserRole)
 	add(0, "POST", "/api/admin/users", (*Emulator).createUser)

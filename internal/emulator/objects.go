@@ -71,28 +71,6 @@ func (e *Emulator) createOrg(c *call) {
 	c.json(http.StatusOK, map[string]any{"orgId": o.id, "message": "Organization created"})
 }
 
-// getOrg is GET /api/orgs/:orgId, for a server admin (Grafana's orgs:read
-// on every org).
-func (e *Emulator) getOrg(c *call) {
-	id, err := strconv.ParseInt(c.param("orgId"), 10, 64)
-	if err != nil {
-		c.msg(http.StatusBadRequest, "orgId is invalid")
-		return
-	}
-	s := e.s
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if !e.serverAdmin(c) {
-		return
-	}
-	o, ok := s.orgs[id]
-	if !ok {
-		c.msg(http.StatusNotFound, "Organization not found")
-		return
-	}
-	c.json(http.StatusOK, map[string]any{"id": o.id, "name": o.name, "address": map[string]string{}})
-}
-
 func (e *Emulator) addOrgUser(c *call) {
 	var body struct {
 		LoginOrEmail string `json:"loginOrEmail"`

@@ -146,8 +146,8 @@ type Org struct {
 	Name string `json:"name"`
 }
 
-// GetOrg reads an organization (needs a Grafana server admin); a 404 means
-// it does not exist.
+// GetOrg reads an organization (needs a member of it, or a Grafana server
+// admin); a 404 to a server admin means it does not exist.
 func (c *Client) GetOrg(ctx context.Context, orgID int64) (*Org, error) {
 	var o Org
 	if err := c.do(ctx, &request{method: http.MethodGet, path: "/api/orgs/" + id(orgID), out: &o, idempotent: true}); err != nil {
