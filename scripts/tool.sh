@@ -21,7 +21,7 @@ if [ -x "$bin" ]; then
 	exit 0
 fi
 mkdir -p "$tools"
-# Clones made before the cache kept their tools in .tools/: move, not rebuild.
+# Clones made before the cache kept their tools in .tools/: copy, not rebuild.
 for old in "$root/.tools/$name-$version" "$root/.tools/$name-${version#v}"; do
 	if [ -f "$old" ] && [ -x "$old" ]; then
 		tmp="$(mktemp -d "$tools/.$name-XXXXXX")"

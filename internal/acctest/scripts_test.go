@@ -61,7 +61,7 @@ func TestProgressScript(t *testing.T) {
 }
 
 // A tool in the per-user cache is used as it is, and one a clone built
-// into .tools/ before the cache is moved there, not rebuilt: with no
+// into .tools/ before the cache is copied there, not rebuilt: with no
 // module proxy, a build would fail.
 func TestToolScript_cache(t *testing.T) {
 	root := scriptsCopy(t)
