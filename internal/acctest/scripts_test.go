@@ -107,3 +107,62 @@ func TestToolScript_cache(t *testing.T) {
 		t.Errorf("a failed build left %v in the cache", left)
 	}
 }
+
+// terraform.sh takes TF_ACC_TERRAFORM_PATH or PATH when recent enough and
+// not a -dev build, and otherwise the per-user cache's terraform, which a
+// second clone finds built.
+func TestTerraformScript(t *testing.T) {
+	root := scriptsCopy(t)
+	script := filepath.Join(root, "scripts", "terraform.sh")
+	fake := func(dir, version string) string {
+		t.Helper()
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, "terraform")
+		body := "#!/bin/sh\necho '{\"terraform_version\": \"" + version + "\", \"platform\": \"x\"}'\n"
+		if err := os.WriteFile(p, []byte(body), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cache := t.TempDir()
+	cached := fake(filepath.Join(cache, "terraform-v1.8.5"), "1.8.5")
+	onPath := fake(t.TempDir(), "1.9.0")
+	dev := fake(t.TempDir(), "1.10.0-dev")
+	old := fake(t.TempDir(), "1.7.5")
+	// PATH holds what the scripts need, and no terraform.
+	basePath := t.TempDir()
+	for _, tool := range []string{"bash", "sh", "env", "sed", "dirname", "mkdir", "mktemp", "chmod", "mv", "rm", "cp"} {
+		p, err := exec.LookPath(tool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(p, filepath.Join(basePath, tool)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	for _, c := range []struct {
+		name string
+		env  []string
+		want string
+	}{
+		{"TF_ACC_TERRAFORM_PATH", []string{"TF_ACC_TERRAFORM_PATH=" + onPath, "PATH=" + basePath}, onPath},
+		{"PATH", []string{"TF_ACC_TERRAFORM_PATH=", "PATH=" + filepath.Dir(onPath) + ":" + basePath}, onPath},
+		{"a -dev build on PATH", []string{"TF_ACC_TERRAFORM_PATH=", "PATH=" + filepath.Dir(dev) + ":" + basePath}, cached},
+		{"1.7 in TF_ACC_TERRAFORM_PATH", []string{"TF_ACC_TERRAFORM_PATH=" + old, "PATH=" + basePath}, cached},
+		{"none", []string{"TF_ACC_TERRAFORM_PATH=", "PATH=" + basePath}, cached},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			env := append([]string{"GRAFANARBAC_TOOLS=" + cache, "GOPROXY=off"}, c.env...)
+			stdout, stderr, code := runScript(t, env, script)
+			if code != 0 || strings.TrimSpace(stdout) != c.want {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %s", code, stdout, stderr, c.want)
+			}
+			if strings.Contains(stderr, "building it from source") {
+				t.Errorf("it built terraform:\n%s", stderr)
+			}
+		})
+	}
+}
