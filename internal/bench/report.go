@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Operations, in the order they run.
@@ -22,8 +23,10 @@ var operations = []string{opApply, opPlan, opPlanChanged, opDestroy}
 
 // measurement is one operation at one size, with its floor.
 type measurement struct {
-	N            int
-	Op           string
+	N  int
+	Op string
+	// Latency is what the emulator added to every access-control request.
+	Latency      time.Duration
 	Resources    int
 	Seconds      float64
 	FloorSeconds float64
@@ -80,12 +83,19 @@ type target struct {
 const (
 	maxPlanRequestsPerResource  = 1.1
 	maxPlanFloorRatio           = 1.5
+	maxPlanPluginFloorRatio     = 1.10
 	maxApplyRequestsPerResource = 2.5
 	maxPeakRSS                  = 150 << 20
 )
 
-// judge evaluates the targets on the measurements of the largest N.
-func judge(ms []measurement) []target {
+// maxLatencyPlanOthers is how many requests a no-op plan under latency
+// may make besides one read per custom role (issue 18).
+const maxLatencyPlanOthers = 10
+
+// judge evaluates the targets on the measurements of the largest N: those
+// of issue 9 without latency, issue 18's request count under latency.
+func judge(all []measurement) []target {
+	ms := slices.DeleteFunc(slices.Clone(all), func(m measurement) bool { return m.Latency != 0 })
 	if len(ms) == 0 {
 		return nil
 	}
@@ -134,6 +144,14 @@ func judge(ms []measurement) []target {
 			Measured: measured,
 			Met:      floor > 0 && ratio <= maxPlanFloorRatio,
 		})
+		if pf > 0 {
+			out = append(out, target{
+				Name:     fmt.Sprintf("no-op plan, N=%d: wall time / plugin floor", n),
+				Limit:    fmt.Sprintf("≤ %.2f×", maxPlanPluginFloorRatio),
+				Measured: fmt.Sprintf("%.2f× (%.1f s / %.1f s)", secs/pf, secs, pf),
+				Met:      secs/pf <= maxPlanPluginFloorRatio,
+			})
+		}
 	}
 	if apply, ok := find(opApply); ok {
 		rpr := apply.requestsPerResource()
@@ -142,6 +160,18 @@ func judge(ms []measurement) []target {
 			Limit:    fmt.Sprintf("≤ %.1f", maxApplyRequestsPerResource),
 			Measured: fmt.Sprintf("%.3f", rpr),
 			Met:      rpr <= maxApplyRequestsPerResource,
+		})
+	}
+	for _, m := range all {
+		if m.N != n || m.Op != opPlan || m.Latency == 0 {
+			continue
+		}
+		others := m.totalRequests() - int64(m.N)
+		out = append(out, target{
+			Name:     fmt.Sprintf("no-op plan, N=%d, %s latency: requests besides one per custom role", n, m.Latency),
+			Limit:    fmt.Sprintf("≤ %d", maxLatencyPlanOthers),
+			Measured: fmt.Sprintf("%d (%d in all)", others, m.totalRequests()),
+			Met:      others <= maxLatencyPlanOthers,
 		})
 	}
 	var peak int64
@@ -177,10 +207,41 @@ func writeTable(w io.Writer, ms []measurement) {
 	}
 }
 
+// latencies are the distinct latencies measured, in order of appearance.
+func latencies(ms []measurement) []time.Duration {
+	var out []time.Duration
+	for _, m := range ms {
+		if !slices.Contains(out, m.Latency) {
+			out = append(out, m.Latency)
+		}
+	}
+	return out
+}
+
+// latencyTitle names the rows measured at one latency.
+func latencyTitle(d time.Duration) string {
+	if d == 0 {
+		return "no added latency"
+	}
+	return fmt.Sprintf("%s added to every access-control request", d)
+}
+
+// writeTables renders one table per latency.
+func writeTables(w io.Writer, ms []measurement) {
+	for _, d := range latencies(ms) {
+		_, _ = fmt.Fprintf(w, "\n### %s\n\n", latencyTitle(d))
+		writeTable(w, slices.DeleteFunc(slices.Clone(ms), func(m measurement) bool { return m.Latency != d }))
+	}
+}
+
 // writeRoutes lists the requests of each measurement by route, most first.
 func writeRoutes(w io.Writer, ms []measurement) {
 	for _, m := range ms {
-		_, _ = fmt.Fprintf(w, "\n**N=%d, %s** — %d requests\n\n", m.N, m.Op, m.totalRequests())
+		lat := ""
+		if m.Latency != 0 {
+			lat = ", " + m.Latency.String() + " latency"
+		}
+		_, _ = fmt.Fprintf(w, "\n**N=%d, %s%s** — %d requests\n\n", m.N, m.Op, lat, m.totalRequests())
 		if len(m.Requests) == 0 {
 			_, _ = fmt.Fprintln(w, "(none)")
 			continue
@@ -281,12 +342,14 @@ Parallelism: %s.
 - *provider peak RSS*: the largest `+"`VmHWM`"+` of the provider processes Terraform started for the
   command (sampled from `+"`/proc`"+` every 20 ms; Terraform starts several per command, each lives for one
   phase: validate, plan, apply).
+- *latency*: the emulator's `+"`-latency`"+`, added to every access-control request, as a Grafana 20-100 ms
+  away would; the apply and the destroy run without it, the two plans at each latency. The floors talk to
+  no Grafana: their figures are the same in both tables.
 
 ## Results
-
 `, in.Date, in.Machine, in.Generation, par)
-	writeTable(&b, in.Measurements)
-	b.WriteString("\n## Targets (issue 9)\n\nJudged on the largest N measured.\n\n")
+	writeTables(&b, in.Measurements)
+	b.WriteString("\n## Targets (issues 9 and 18)\n\nJudged on the largest N measured.\n\n")
 	writeTargets(&b, judge(in.Measurements))
 	if in.GoBench != "" {
 		b.WriteString("\n## Go benchmarks of the client's hot paths\n\n" +
