@@ -217,13 +217,32 @@ func (c *readCache) role(ctx context.Context, client *grafana.Client, uid string
 
 // roleList lists the roles of the client's org, hidden ones included.
 func (c *readCache) roleList(ctx context.Context, client *grafana.Client) ([]grafana.Role, error) {
-	v, err := cached[[]grafana.Role](c.load(ctx, cacheKey{kind: cacheRoleList, org: client.OrgID()}, func(ctx context.Context) (any, error) {
-		return client.ListRoles(ctx, grafana.ListRolesOptions{IncludeHidden: true})
-	}))
+	v, err := c.listedRoles(ctx, client)
 	if err != nil {
 		return nil, err
 	}
 	return cloneRoles(v), nil
+}
+
+func (c *readCache) listedRoles(ctx context.Context, client *grafana.Client) ([]grafana.Role, error) {
+	return cached[[]grafana.Role](c.load(ctx, cacheKey{kind: cacheRoleList, org: client.OrgID()}, func(ctx context.Context) (any, error) {
+		return client.ListRoles(ctx, grafana.ListRolesOptions{IncludeHidden: true})
+	}))
+}
+
+// listedRole is role uid as the org's role list shows it (no permissions),
+// found without copying the whole list.
+func (c *readCache) listedRole(ctx context.Context, client *grafana.Client, uid string) (grafana.Role, bool, error) {
+	v, err := c.listedRoles(ctx, client)
+	if err != nil {
+		return grafana.Role{}, false, err
+	}
+	for i := range v {
+		if v[i].UID == uid {
+			return *cloneRole(&v[i]), true, nil
+		}
+	}
+	return grafana.Role{}, false, nil
 }
 
 func (c *readCache) team(ctx context.Context, client *grafana.Client, teamID int64) (*grafana.Team, error) {
