@@ -258,3 +258,32 @@ func TestReportSplitsLatencies(t *testing.T) {
 		}
 	}
 }
+
+// A refresh = "changed" row is judged on requests per resource and compared
+// with the default row of the same latency; it stays out of the others.
+func TestJudgeRefreshChanged(t *testing.T) {
+	lat := 25 * time.Millisecond
+	ms := append(measurements(2100, 5250, 15, 1),
+		measurement{N: 1000, Op: opPlan, Latency: lat, Resources: 2100, Seconds: 30, Requests: map[string]int64{"GET /a": 1010}},
+		measurement{N: 1000, Op: opPlan, Latency: lat, RefreshChanged: true, Resources: 2100, Seconds: 10, Requests: map[string]int64{"GET /a": 42}})
+	var seen bool
+	for _, tg := range judge(ms) {
+		if strings.Contains(tg.Name, `refresh = "changed"`) {
+			seen = true
+			if !tg.Met || !strings.Contains(tg.Measured, "0.020; 3.00× faster") {
+				t.Errorf("%s: %s (met %v)", tg.Name, tg.Measured, tg.Met)
+			}
+		}
+		if strings.Contains(tg.Name, "besides one per custom role") && !strings.HasPrefix(tg.Measured, "10 ") {
+			t.Errorf("the changed row was judged as the default one: %s", tg.Measured)
+		}
+	}
+	if !seen {
+		t.Error("no refresh target")
+	}
+	var b strings.Builder
+	writeTable(&b, ms[len(ms)-1:])
+	if !strings.Contains(b.String(), `| plan (no changes), refresh = "changed" |`) {
+		t.Errorf("row label: %s", b.String())
+	}
+}

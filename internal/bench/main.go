@@ -41,6 +41,8 @@ type options struct {
 	keep        bool
 	latencies   []time.Duration // the plans run at each; apply and destroy at the first
 	noDestroy   bool
+	// refreshChanged also runs the plans with refresh = "changed".
+	refreshChanged bool
 }
 
 func main() {
@@ -52,6 +54,7 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the working directory (configurations, state, logs)")
 	latency := flag.String("latency", "0,25ms", "comma-separated latencies the emulator adds to every access-control request; the plans run at each")
 	noDestroy := flag.Bool("no-destroy", false, "skip the destroy (the emulator and the state are thrown away anyway): the slowest operation at large N")
+	refreshChanged := flag.Bool("refresh-changed", true, `also run the plans with the provider's refresh = "changed"`)
 	flag.Parse()
 	ns, err := parseSizes(*sizes)
 	if err != nil {
@@ -64,7 +67,7 @@ func main() {
 		os.Exit(2)
 	}
 	opts := options{sizes: ns, generation: *generation, out: *out, goBench: *goBench, parallelism: *parallelism, keep: *keep,
-		latencies: lats, noDestroy: *noDestroy}
+		latencies: lats, noDestroy: *noDestroy, refreshChanged: *refreshChanged}
 	if err := run(opts); err != nil {
 		fmt.Fprintln(os.Stderr, "bench failed:", err)
 		os.Exit(1)
@@ -258,15 +261,25 @@ func (b *bench) measureSize(ctx context.Context, n int) ([]measurement, error) {
 		if op == opPlan || op == opPlanChanged {
 			lats = b.opts.latencies
 		}
+		refreshes := []bool{false}
+		if b.opts.refreshChanged && (op == opPlan || op == opPlanChanged) {
+			refreshes = append(refreshes, true)
+		}
 		for _, lat := range lats {
-			m.Latency = lat
-			srv.Emulator.SetFaults(emulator.Faults{Latency: lat})
-			err := b.measureProvider(ctx, srv.URL, provDir, env, e, &m)
-			srv.Emulator.SetFaults(emulator.Faults{})
-			if err != nil {
-				return nil, err
+			for _, changed := range refreshes {
+				m.Latency, m.RefreshChanged = lat, changed
+				runEnv := env
+				if changed {
+					runEnv = append(slices.Clip(env), "GRAFANA_REFRESH=changed")
+				}
+				srv.Emulator.SetFaults(emulator.Faults{Latency: lat})
+				err := b.measureProvider(ctx, srv.URL, provDir, runEnv, e, &m)
+				srv.Emulator.SetFaults(emulator.Faults{})
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, m)
 			}
-			out = append(out, m)
 		}
 		switch op {
 		case opApply:
@@ -299,8 +312,8 @@ func (b *bench) measureProvider(ctx context.Context, url, dir string, env []stri
 	if m.Requests, err = fetchStats(ctx, url); err != nil {
 		return err
 	}
-	fmt.Printf("    N=%d %-24s latency %-5s %7.2fs (floor %6.2fs, %.2f×; plugin floor %6.2fs, %.2f×)  CPU %6.2fs (provider %6.2fs; floor %6.2fs; plugin floor %6.2fs)  %6d requests (%.3f per resource)  peak RSS %s\n",
-		m.N, m.Op, m.Latency, m.Seconds, m.FloorSeconds, m.ratio(), m.PluginFloorSeconds, m.pluginRatio(), m.CPUSeconds, m.ProviderCPUSeconds, m.FloorCPUSeconds, m.PluginFloorCPUSeconds,
+	fmt.Printf("    N=%d %-44s latency %-5s %7.2fs (floor %6.2fs, %.2f×; plugin floor %6.2fs, %.2f×)  CPU %6.2fs (provider %6.2fs; floor %6.2fs; plugin floor %6.2fs)  %6d requests (%.3f per resource)  peak RSS %s\n",
+		m.N, m.label(), m.Latency, m.Seconds, m.FloorSeconds, m.ratio(), m.PluginFloorSeconds, m.pluginRatio(), m.CPUSeconds, m.ProviderCPUSeconds, m.FloorCPUSeconds, m.PluginFloorCPUSeconds,
 		m.totalRequests(), m.requestsPerResource(), mib(m.PeakRSS))
 	return nil
 }

@@ -26,10 +26,12 @@ type measurement struct {
 	N  int
 	Op string
 	// Latency is what the emulator added to every access-control request.
-	Latency      time.Duration
-	Resources    int
-	Seconds      float64
-	FloorSeconds float64
+	Latency time.Duration
+	// RefreshChanged: the provider ran with refresh = "changed".
+	RefreshChanged bool
+	Resources      int
+	Seconds        float64
+	FloorSeconds   float64
 	// CPU time of Terraform and its plugin processes: less sensitive than
 	// wall time to other work on the machine.
 	CPUSeconds      float64
@@ -41,6 +43,14 @@ type measurement struct {
 	PluginFloorCPUSeconds float64
 	Requests              map[string]int64 // by "METHOD /route/pattern"
 	PeakRSS               int64            // bytes, largest provider process; 0 when none was seen
+}
+
+// label is the operation as the tables show it.
+func (m measurement) label() string {
+	if m.RefreshChanged {
+		return m.Op + `, refresh = "changed"`
+	}
+	return m.Op
 }
 
 func (m measurement) totalRequests() int64 {
@@ -88,6 +98,20 @@ const (
 	maxPeakRSS                  = 150 << 20
 )
 
+// maxChangedRefreshRequestsPerResource bounds a no-op plan with
+// refresh = "changed" (issue 18).
+const maxChangedRefreshRequestsPerResource = 0.02
+
+// fullRefreshOf is the default-refresh twin of a refresh = "changed" row.
+func fullRefreshOf(ms []measurement, m measurement) *measurement {
+	for i := range ms {
+		if ms[i].N == m.N && ms[i].Op == m.Op && ms[i].Latency == m.Latency && !ms[i].RefreshChanged {
+			return &ms[i]
+		}
+	}
+	return nil
+}
+
 // maxLatencyPlanOthers is how many requests a no-op plan under latency
 // may make besides one read per custom role (issue 18).
 const maxLatencyPlanOthers = 10
@@ -95,7 +119,7 @@ const maxLatencyPlanOthers = 10
 // judge evaluates the targets on the measurements of the largest N: those
 // of issue 9 without latency, issue 18's request count under latency.
 func judge(all []measurement) []target {
-	ms := slices.DeleteFunc(slices.Clone(all), func(m measurement) bool { return m.Latency != 0 })
+	ms := slices.DeleteFunc(slices.Clone(all), func(m measurement) bool { return m.Latency != 0 || m.RefreshChanged })
 	if len(ms) == 0 {
 		return nil
 	}
@@ -166,6 +190,20 @@ func judge(all []measurement) []target {
 		if m.N != n || m.Op != opPlan || m.Latency == 0 {
 			continue
 		}
+		if m.RefreshChanged {
+			rpr := m.requestsPerResource()
+			measured := fmt.Sprintf("%.3f", rpr)
+			if full := fullRefreshOf(all, m); full != nil && m.Seconds > 0 {
+				measured += fmt.Sprintf("; %.2f× faster than the default (%.1f s / %.1f s)", full.Seconds/m.Seconds, full.Seconds, m.Seconds)
+			}
+			out = append(out, target{
+				Name:     fmt.Sprintf(`no-op plan, N=%d, %s latency, refresh = "changed": requests per resource`, n, m.Latency),
+				Limit:    fmt.Sprintf("≤ %.2f", maxChangedRefreshRequestsPerResource),
+				Measured: measured,
+				Met:      rpr <= maxChangedRefreshRequestsPerResource,
+			})
+			continue
+		}
 		others := m.totalRequests() - int64(m.N)
 		out = append(out, target{
 			Name:     fmt.Sprintf("no-op plan, N=%d, %s latency: requests besides one per custom role", n, m.Latency),
@@ -202,7 +240,7 @@ func writeTable(w io.Writer, ms []measurement) {
 	_, _ = fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, m := range ms {
 		_, _ = fmt.Fprintf(w, "| %d | %s | %d | %.2f | %.2f | %.2f× | %.2f | %.2f× | %.2f | %.2f | %.2f | %.2f | %d | %.3f | %s |\n",
-			m.N, m.Op, m.Resources, m.Seconds, m.FloorSeconds, m.ratio(), m.PluginFloorSeconds, m.pluginRatio(),
+			m.N, m.label(), m.Resources, m.Seconds, m.FloorSeconds, m.ratio(), m.PluginFloorSeconds, m.pluginRatio(),
 			m.CPUSeconds, m.ProviderCPUSeconds, m.FloorCPUSeconds, m.PluginFloorCPUSeconds, m.totalRequests(), m.requestsPerResource(), mib(m.PeakRSS))
 	}
 }
@@ -241,7 +279,7 @@ func writeRoutes(w io.Writer, ms []measurement) {
 		if m.Latency != 0 {
 			lat = ", " + m.Latency.String() + " latency"
 		}
-		_, _ = fmt.Fprintf(w, "\n**N=%d, %s%s** — %d requests\n\n", m.N, m.Op, lat, m.totalRequests())
+		_, _ = fmt.Fprintf(w, "\n**N=%d, %s%s** — %d requests\n\n", m.N, m.label(), lat, m.totalRequests())
 		if len(m.Requests) == 0 {
 			_, _ = fmt.Fprintln(w, "(none)")
 			continue
