@@ -42,15 +42,13 @@ type grafana struct {
 type caller struct {
 	name   string
 	client func(g *grafana) *goapi.GrafanaHTTPAPI
-	// waiting, when set, skips the caller until the emulator delivers it.
-	waiting string
 }
 
 // roleManagers are the callers the contract lets manage org roles and their
 // assignments ("Who may manage roles").
 var roleManagers = []caller{
-	{"server_admin", func(g *grafana) *goapi.GrafanaHTTPAPI { return g.admin }, ""},
-	{"org_admin_token", func(g *grafana) *goapi.GrafanaHTTPAPI { return g.orgAdmin }, "org Admin rights to manage its org's roles"},
+	{"server_admin", func(g *grafana) *goapi.GrafanaHTTPAPI { return g.admin }},
+	{"org_admin_token", func(g *grafana) *goapi.GrafanaHTTPAPI { return g.orgAdmin }},
 }
 
 // eachRelease runs f once per release, each on a fresh emulator.
