@@ -286,6 +286,8 @@ func init() {
 	add(0, "DELETE", ac+"/roles/:uid", (*Emulator).deleteRole)
 	add(2, "GET", ac+"/roles/:uid/assignments", (*Emulator).roleAssignments)
 	routes[len(routes)-1].since = [2]int{9, 2}
+	add(2, "PUT", ac+"/roles/:uid/assignments", (*Emulator).setRoleAssignments)
+	routes[len(routes)-1].since = [2]int{9, 2}
 	add(2, "POST", ac+"/roles/hard-reset", (*Emulator).hardReset)
 	add(1, "GET", ac+"/builtin-roles", (*Emulator).listBuiltin)
 	add(1, "POST", ac+"/builtin-roles", (*Emulator).addBuiltin)

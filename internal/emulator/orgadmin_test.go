@@ -88,6 +88,16 @@ func TestOrgAdminManagesOrgRoles(t *testing.T) {
 			if got := e.roleUIDsAt(org, userPath); len(got) != 0 {
 				t.Errorf("%s: user roles after an empty set: %v", p, got)
 			}
+			// And all at once.
+			e.want(200, who, "PUT", "/api/access-control/roles/"+uid+"/assignments", map[string]any{
+				"users": []int64{member}, "teams": []int64{team}, "service_accounts": []int64{target}})
+			if got := e.assignmentsOf(admin.in(org), uid); !sameAssignments(got, assignments{uid, []int64{member}, []int64{team}, []int64{target}}) {
+				t.Errorf("%s: after PUT assignments: %v", p, got)
+			}
+			e.want(403, who, "PUT", "/api/access-control/roles/"+usersWriter+"/assignments", map[string]any{"users": []int64{member}})
+			if got := e.assignmentsOf(admin.in(org), usersWriter); len(got.Users) != 0 {
+				t.Errorf("%s: a refused PUT assigned fixed:users:writer: %v", p, got)
+			}
 
 			// Refused: anything global, basic-role writes, escalation.
 			refused := []reqCase{
@@ -115,7 +125,7 @@ func TestOrgAdminManagesOrgRoles(t *testing.T) {
 			if r, _ := e.role(admin.in(org), uid); len(r.Permissions) != 2 {
 				t.Errorf("%s: a refused update changed the role: %+v", p, r)
 			}
-			if got := e.roleUIDsAt(org, userPath); len(got) != 0 {
+			if got := e.roleUIDsAt(org, userPath); !slices.Equal(got, []string{uid}) {
 				t.Errorf("%s: refused assignments stored: %v", p, got)
 			}
 			if r := e.mustRole("basic_viewer"); !samePerms(r.Permissions, basicViewer.Permissions) || r.Version != basicViewer.Version {
