@@ -494,7 +494,6 @@ func TestAccessControl(t *testing.T) {
 		})
 
 		t.Run("SetRoleAssignments", func(t *testing.T) {
-			waitingFor(t, "PUT /roles/:uid/assignments")
 			forEachRoleManager(t, g, func(t *testing.T, c *goapi.GrafanaHTTPAPI) {
 				mine := g.role(t, c)
 				old, _ := g.user(t)
