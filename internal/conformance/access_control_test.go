@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/go-openapi/runtime"
+	"github.com/go-openapi/strfmt"
 	goapi "github.com/grafana/grafana-openapi-client-go/client"
 	ac "github.com/grafana/grafana-openapi-client-go/client/access_control"
 	"github.com/grafana/grafana-openapi-client-go/models"
@@ -105,6 +107,37 @@ func refused(t *testing.T, err error, code int, what string) {
 	}
 }
 
+// targetOrg adds ?targetOrgId= to a call. The client has no parameter for it
+// (Grafana's UI sends it; contract, targetOrgId paragraph), but its
+// ClientOption hook lets a caller add one, as this does.
+func targetOrg(orgID int64) ac.ClientOption {
+	return func(op *runtime.ClientOperation) {
+		inner := op.Params
+		op.Params = runtime.ClientRequestWriterFunc(func(r runtime.ClientRequest, reg strfmt.Registry) error {
+			if err := inner.WriteToRequest(r, reg); err != nil {
+				return err
+			}
+			return r.SetQueryParam("targetOrgId", strconv.FormatInt(orgID, 10))
+		})
+	}
+}
+
+// otherOrg makes an org, a custom role in it and a user of it, as the admin.
+func (g *grafana) otherOrg(t *testing.T) (orgID int64, role *models.RoleDTO, userID int64) {
+	t.Helper()
+	res, err := g.admin.Orgs.CreateOrg(&models.CreateOrgCommand{Name: unique("org")})
+	if err != nil {
+		t.Fatalf("CreateOrg: %v", err)
+	}
+	orgID = *res.Payload.OrgID
+	role = g.role(t, g.admin.Clone().WithOrgID(orgID)) // WithOrgID changes the client it is called on
+	userID, login := g.user(t)
+	if _, err := g.admin.Orgs.AddOrgUser(orgID, &models.AddOrgUserCommand{LoginOrEmail: login, Role: "Viewer"}); err != nil {
+		t.Fatalf("AddOrgUser: %v", err)
+	}
+	return orgID, role, userID
+}
+
 // errOf keeps the error of a call's two results.
 func errOf[T any](_ T, err error) error { return err }
 
@@ -157,6 +190,19 @@ func TestAccessControl(t *testing.T) {
 				if !slices.Contains(uids(hidden.Payload), "basic_viewer") {
 					t.Error("ListRoles with includeHidden lacks basic_viewer")
 				}
+			})
+			t.Run("targetOrgId", func(t *testing.T) {
+				orgID, theirs, _ := g.otherOrg(t)
+				mine := g.role(t, g.admin)
+				res, err := g.admin.AccessControl.ListRoles(ac.NewListRolesParams(), targetOrg(orgID))
+				if err != nil {
+					t.Fatalf("ListRoles targetOrgId: %v", err)
+				}
+				if got := uids(res.Payload); !slices.Contains(got, str(theirs.UID)) || slices.Contains(got, str(mine.UID)) {
+					t.Errorf("ListRoles targetOrgId=%d lists %v: want org %d's role %s and not org 1's %s", orgID, got, orgID, str(theirs.UID), str(mine.UID))
+				}
+				_, err = g.orgAdmin.AccessControl.ListRoles(ac.NewListRolesParams(), targetOrg(orgID))
+				refused(t, err, 403, "an Admin of org 1 listing org "+strconv.FormatInt(orgID, 10)+"'s roles")
 			})
 		})
 
@@ -399,6 +445,22 @@ func TestAccessControl(t *testing.T) {
 				got := g.userRoleUIDs(t, userID)
 				if !slices.Contains(got, str(b.UID)) || slices.Contains(got, str(a.UID)) {
 					t.Errorf("user roles %v, want %s and not %s", got, str(b.UID), str(a.UID))
+				}
+			})
+			t.Run("targetOrgId", func(t *testing.T) {
+				orgID, theirs, userID := g.otherOrg(t)
+				if _, err := g.admin.AccessControl.SetUserRoles(userID, &models.SetUserRolesCommand{RoleUids: []string{str(theirs.UID)}}, targetOrg(orgID)); err != nil {
+					t.Fatalf("SetUserRoles targetOrgId: %v", err)
+				}
+				inOrg, err := g.admin.AccessControl.ListUserRoles(userID, targetOrg(orgID))
+				if err != nil {
+					t.Fatalf("ListUserRoles targetOrgId: %v", err)
+				}
+				if got := uids(inOrg.Payload); !slices.Contains(got, str(theirs.UID)) {
+					t.Errorf("user %d's roles in org %d: %v, want %s", userID, orgID, got, str(theirs.UID))
+				}
+				if got := g.userRoleUIDs(t, userID); slices.Contains(got, str(theirs.UID)) {
+					t.Errorf("user %d's roles in org 1 hold org %d's role: %v", userID, orgID, got)
 				}
 			})
 		})
