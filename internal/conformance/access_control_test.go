@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/go-openapi/runtime"
-	"github.com/go-openapi/strfmt"
 	goapi "github.com/grafana/grafana-openapi-client-go/client"
 	ac "github.com/grafana/grafana-openapi-client-go/client/access_control"
 	"github.com/grafana/grafana-openapi-client-go/models"
@@ -107,19 +105,10 @@ func refused(t *testing.T, err error, code int, what string) {
 	}
 }
 
-// targetOrg adds ?targetOrgId= to a call. The client has no parameter for it
-// (Grafana's UI sends it; contract, targetOrgId paragraph), but its
-// ClientOption hook lets a caller add one, as this does.
+// targetOrg adds ?targetOrgId= to a call: the client has no parameter for it
+// (contract, targetOrgId paragraph: Grafana's UI sends it).
 func targetOrg(orgID int64) ac.ClientOption {
-	return func(op *runtime.ClientOperation) {
-		inner := op.Params
-		op.Params = runtime.ClientRequestWriterFunc(func(r runtime.ClientRequest, reg strfmt.Registry) error {
-			if err := inner.WriteToRequest(r, reg); err != nil {
-				return err
-			}
-			return r.SetQueryParam("targetOrgId", strconv.FormatInt(orgID, 10))
-		})
-	}
+	return withQuery("targetOrgId", strconv.FormatInt(orgID, 10))
 }
 
 // otherOrg makes an org, a custom role in it and a user of it, as the admin.

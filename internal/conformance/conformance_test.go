@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/go-openapi/runtime"
+	"github.com/go-openapi/strfmt"
 	goapi "github.com/grafana/grafana-openapi-client-go/client"
 	"github.com/grafana/grafana-openapi-client-go/client/service_accounts"
 	"github.com/grafana/grafana-openapi-client-go/models"
@@ -157,6 +159,20 @@ func (g *grafana) raw(t *testing.T, method, path string, body any) (int, []byte)
 		t.Fatal(err)
 	}
 	return res.StatusCode, b
+}
+
+// withQuery adds a query parameter the client does not declare, through the
+// hook every operation of the client takes (ClientOption).
+func withQuery(name, value string) func(*runtime.ClientOperation) {
+	return func(op *runtime.ClientOperation) {
+		inner := op.Params
+		op.Params = runtime.ClientRequestWriterFunc(func(r runtime.ClientRequest, reg strfmt.Registry) error {
+			if err := inner.WriteToRequest(r, reg); err != nil {
+				return err
+			}
+			return r.SetQueryParam(name, value)
+		})
+	}
 }
 
 // decodeRaw decodes b into v strictly: unknown fields are an error.

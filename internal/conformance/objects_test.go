@@ -221,7 +221,7 @@ func TestUsers(t *testing.T) {
 		})
 
 		run(t, "SearchUsersWithPaging", func(t *testing.T) {
-			userID, _ := g.user(t)
+			userID, login := g.user(t)
 			res, err := g.admin.Users.SearchUsersWithPaging()
 			if err != nil {
 				t.Fatalf("SearchUsersWithPaging: %v", err)
@@ -230,6 +230,21 @@ func TestUsers(t *testing.T) {
 			if p.TotalCount < 2 || int(p.TotalCount) != len(p.Users) ||
 				!slices.ContainsFunc(p.Users, func(u *models.UserSearchHitDTO) bool { return u.ID == userID }) {
 				t.Errorf("SearchUsersWithPaging: %+v, want every user, %d among them", p, userID)
+			}
+			// The client declares no parameters here, but Grafana reads query, page and perpage (contract, users paragraph; Grafana's user HTTP API docs, "Search Users with Paging").
+			one, err := g.admin.Users.SearchUsersWithPaging(withQuery("query", login))
+			if err != nil {
+				t.Fatalf("SearchUsersWithPaging query: %v", err)
+			}
+			if p := one.Payload; p.TotalCount != 1 || len(p.Users) != 1 || p.Users[0].ID != userID || p.Users[0].Login != login {
+				t.Errorf("SearchUsersWithPaging query=%s: %+v, want only user %d", login, p, userID)
+			}
+			paged, err := g.admin.Users.SearchUsersWithPaging(withQuery("perpage", "1"), withQuery("page", "2"))
+			if err != nil {
+				t.Fatalf("SearchUsersWithPaging paged: %v", err)
+			}
+			if p := paged.Payload; p.TotalCount < 2 || len(p.Users) != 1 || p.Page != 2 || p.PerPage != 1 {
+				t.Errorf("SearchUsersWithPaging perpage=1 page=2: %+v, want one user of all counted, page 2", p)
 			}
 		})
 
