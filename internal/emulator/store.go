@@ -41,20 +41,41 @@ type role struct {
 
 type user struct {
 	id                 int64
+	uid                string
 	login, email, name string
 	password           string
 	serverAdmin        bool
 	orgs               map[int64]string // org id → org role (Viewer, Editor, Admin, None)
 	defaultOrg         int64
 	serviceAccount     bool
-	tokens             map[string]string // token name → sha256 of the key
-	created            time.Time
+	disabled           bool                // service accounts only: its tokens stop working
+	tokens             map[string]*saToken // token name → token
+	created, updated   time.Time
+}
+
+type saToken struct {
+	id      int64
+	hash    string // sha256 of the key
+	created time.Time
 }
 
 type team struct {
 	id, orgID   int64
+	uid         string
 	name, email string
 	members     map[int64]struct{}
+}
+
+// newObjectUID is a uid for a user or team, in the shape of Grafana's
+// generated ones.
+func newObjectUID() string { return randomString(14, "abcdefghijklmnopqrstuvwxyz0123456789") }
+
+func (s *store) addTeam(orgID int64, name, email string) *team {
+	t := &team{id: s.nextTeam, orgID: orgID, uid: newObjectUID(), name: name, email: email, members: map[int64]struct{}{}}
+	s.nextTeam++
+	s.teams[t.id] = t
+	s.touch()
+	return t
 }
 
 type org struct {
