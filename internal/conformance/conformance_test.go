@@ -36,8 +36,9 @@ type grafana struct {
 	admin *goapi.GrafanaHTTPAPI
 	// orgAdmin is a service account of org 1 whose org role is Admin,
 	// authenticated with its token.
-	orgAdmin   *goapi.GrafanaHTTPAPI
-	orgAdminID int64
+	orgAdmin      *goapi.GrafanaHTTPAPI
+	orgAdminID    int64
+	orgAdminLogin string
 }
 
 // caller is who makes a call: the server admin or the org Admin token.
@@ -73,7 +74,7 @@ func start(t *testing.T, gen int, version string) *grafana {
 		c.BasicAuth = url.UserPassword("admin", "admin")
 	})}
 	sa := g.serviceAccount(t, "Admin")
-	g.orgAdminID = sa.ID
+	g.orgAdminID, g.orgAdminLogin = sa.ID, sa.Login
 	tok, err := g.admin.ServiceAccounts.CreateToken(service_accounts.NewCreateTokenParams().
 		WithServiceAccountID(sa.ID).WithBody(&models.AddServiceAccountTokenCommand{Name: "conformance"}))
 	if err != nil {
@@ -181,10 +182,4 @@ func decodeRaw(t *testing.T, b []byte, v any) {
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("decode %s: %v", b, err)
 	}
-}
-
-// waitingFor skips a test of what the emulator does not do yet.
-func waitingFor(t *testing.T, what string) {
-	t.Helper()
-	t.Skipf("waiting for the emulator's %s (issue 15)", what)
 }
