@@ -275,6 +275,19 @@ func TestAccessControl(t *testing.T) {
 					Name: str(mine.Name), Version: *mine.Version, Permissions: perms,
 				})), 400, "UpdateRole with a stale version")
 			})
+			t.Run("org_admin_token_basic_role", func(t *testing.T) {
+				basic, err := g.admin.AccessControl.GetRole("basic_viewer")
+				if err != nil {
+					t.Fatalf("GetRole: %v", err)
+				}
+				b := basic.Payload
+				refused(t, errOf(g.orgAdmin.AccessControl.UpdateRole("basic_viewer", &models.UpdateRoleCommand{
+					Name: str(b.Name), Global: true, Version: *b.Version + 1, Permissions: append(b.Permissions, reportPerms()...),
+				})), 403, "an org Admin writing a basic role")
+				if after, err := g.admin.AccessControl.GetRole("basic_viewer"); err != nil || *after.Payload.Version != *b.Version {
+					t.Errorf("basic_viewer after the refused write: %v, version %d, want %d", err, *after.Payload.Version, *b.Version)
+				}
+			})
 		})
 
 		t.Run("DeleteRole", func(t *testing.T) {
@@ -295,6 +308,19 @@ func TestAccessControl(t *testing.T) {
 				refused(t, errOf(c.AccessControl.GetRole(str(mine.UID))), 404, "GetRole after DeleteRole")
 				if got := g.userRoleUIDs(t, userID); slices.Contains(got, str(mine.UID)) {
 					t.Errorf("the user keeps the deleted role: %v", got)
+				}
+			})
+			t.Run("org_admin_token_global", func(t *testing.T) {
+				global, err := g.admin.AccessControl.CreateRole(&models.CreateRoleForm{
+					Name: unique("custom:conformance:global"), Global: true, Permissions: reportPerms(),
+				})
+				if err != nil {
+					t.Fatalf("CreateRole global: %v", err)
+				}
+				uid := str(global.Payload.UID)
+				refused(t, errOf(g.orgAdmin.AccessControl.DeleteRole(ac.NewDeleteRoleParams().WithRoleUID(uid).WithGlobal(new(true)))), 403, "an org Admin deleting a global role")
+				if _, err := g.admin.AccessControl.GetRole(uid); err != nil {
+					t.Errorf("the global role after the refused delete: %v", err)
 				}
 			})
 		})

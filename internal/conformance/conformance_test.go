@@ -20,8 +20,8 @@ import (
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/emulator"
 )
 
-// The releases the suite runs on: the last 12 and the first 13, the two the
-// official client's own CI runs against.
+// The releases the suite runs on (issue 15): 12.4, the last of generation 2's
+// first version rule, and 13.0, with Grafana 13's.
 var releases = []struct {
 	gen     int
 	version string
