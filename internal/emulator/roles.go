@@ -58,9 +58,11 @@ func (e *Emulator) require(c *call, p *permSet, action, scope string) bool {
 
 // inTargetOrg moves the call to the org of ?targetOrgId= (generation 2), so
 // that its permissions are checked and its data read or written there, as
-// Grafana evaluates the caller in the target org. A caller with no place in
-// that org (neither a member nor a server admin) gets 403, as Grafana finds
-// no permission there; a server admin naming an org that does not exist gets
+// Grafana's AuthorizeInOrg evaluates the caller in the target org. There a
+// non-member is resolved with no org role, so a caller who is neither a
+// member nor a server admin gets 403 (global grants are not counted here:
+// stricter than Grafana may be). Grafana does not check that the org exists
+// before its closed-source handler; a server admin naming a missing org gets
 // 404 (assumed). Generation 1 (8.5) had no targetOrgId: it is ignored there.
 func (e *Emulator) inTargetOrg(c *call) bool {
 	v := c.query("targetOrgId")

@@ -105,7 +105,9 @@ func (e *Emulator) getServiceAccount(c *call) {
 }
 
 // searchServiceAccounts pages the org's service accounts by name, as
-// Grafana's SearchOrgServiceAccountsResult; query matches name or login.
+// Grafana's SearchOrgServiceAccountsResult; query matches name or login,
+// disabled=true keeps the disabled ones, expiredTokens=true the ones with an
+// expired token (none: tokens here do not expire).
 func (e *Emulator) searchServiceAccounts(c *call) {
 	s := e.s
 	s.mu.RLock()
@@ -115,7 +117,8 @@ func (e *Emulator) searchServiceAccounts(c *call) {
 	}
 	var found []*user
 	for _, u := range s.users {
-		if u.serviceAccount && u.defaultOrg == c.orgID && matches(c.query("query"), u.name, u.login) {
+		if u.serviceAccount && u.defaultOrg == c.orgID && matches(c.query("query"), u.name, u.login) &&
+			(!c.flag("disabled") || u.disabled) && !c.flag("expiredTokens") {
 			found = append(found, u)
 		}
 	}

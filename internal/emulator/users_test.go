@@ -273,6 +273,14 @@ func TestServiceAccountReadsAndUpdates(t *testing.T) {
 			t.Errorf("after PATCH: %+v", sa)
 		}
 		e.want(401, as{auth: zetaKey}, "GET", "/api/user", nil)
+		e.want(200, in, "GET", "/api/serviceaccounts/search?disabled=true", nil).into(t, &found)
+		if !slices.Equal(names(), []string{"Zed"}) {
+			t.Errorf("disabled accounts: %v", names())
+		}
+		e.want(200, in, "GET", "/api/serviceaccounts/search?expiredTokens=true", nil).into(t, &found)
+		if found.TotalCount != 0 {
+			t.Errorf("accounts with expired tokens: %v", names())
+		}
 		e.want(200, in, "PATCH", "/api/serviceaccounts/"+itoa(zeta), map[string]any{"isDisabled": false})
 		var me userJSON
 		e.want(200, as{auth: zetaKey}, "GET", "/api/user", nil).into(t, &me)
