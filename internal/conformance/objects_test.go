@@ -468,6 +468,30 @@ func TestServiceAccounts(t *testing.T) {
 			if back := retrieve(t, sa.ID); back.Name != name || back.Role != "Editor" {
 				t.Errorf("stored service account %+v, want %s, Editor", back, name)
 			}
+			if _, err := g.admin.ServiceAccounts.UpdateServiceAccount(service_accounts.NewUpdateServiceAccountParams().
+				WithServiceAccountID(sa.ID).WithBody(&models.UpdateServiceAccountForm{IsDisabled: new(true)})); err != nil {
+				t.Fatalf("UpdateServiceAccount isDisabled: %v", err)
+			}
+			if back := retrieve(t, sa.ID); !back.IsDisabled || back.Name != name || back.Role != "Editor" {
+				t.Errorf("stored service account %+v, want disabled, the rest kept", back)
+			}
+			// Client quirk: it sends the filter as ?Disabled=, but Grafana reads ?disabled= (Grafana's pkg/services/serviceaccounts/api/api.go, SearchOrgServiceAccountsWithPaging), so the test sends it by hand.
+			ignored, err := g.admin.ServiceAccounts.SearchOrgServiceAccountsWithPaging(
+				service_accounts.NewSearchOrgServiceAccountsWithPagingParams().WithDisabled(new(true)))
+			if err != nil {
+				t.Fatalf("SearchOrgServiceAccountsWithPaging Disabled: %v", err)
+			}
+			if ignored.Payload.TotalCount < 2 {
+				t.Errorf("the client's Disabled filtered (%d found): remove this quirk", ignored.Payload.TotalCount)
+			}
+			disabled, err := g.admin.ServiceAccounts.SearchOrgServiceAccountsWithPaging(
+				service_accounts.NewSearchOrgServiceAccountsWithPagingParams(), withQuery("disabled", "true"))
+			if err != nil {
+				t.Fatalf("SearchOrgServiceAccountsWithPaging disabled: %v", err)
+			}
+			if p := disabled.Payload; p.TotalCount != 1 || len(p.ServiceAccounts) != 1 || p.ServiceAccounts[0].ID != sa.ID {
+				t.Errorf("search disabled=true: %+v, want only %d", p, sa.ID)
+			}
 		})
 
 		t.Run("CreateToken", func(t *testing.T) {
