@@ -179,6 +179,24 @@ func TestAccessControl(t *testing.T) {
 				if !slices.Contains(uids(hidden.Payload), "basic_viewer") {
 					t.Error("ListRoles with includeHidden lacks basic_viewer")
 				}
+				names := func(roles []*models.RoleDTO) []string {
+					var out []string
+					for _, r := range roles {
+						out = append(out, str(r.Name))
+					}
+					return out
+				}
+				deleg, err := c.AccessControl.ListRoles(ac.NewListRolesParams().WithDelegatable(new(true)))
+				if err != nil {
+					t.Fatalf("ListRoles delegatable: %v", err)
+				}
+				// Nobody holds the escalate scope of fixed:roles:resetter by default, so nobody may assign it.
+				if got := names(deleg.Payload); !slices.Contains(got, str(mine.Name)) || slices.Contains(got, "fixed:roles:resetter") {
+					t.Errorf("ListRoles delegatable: %v, want %s and not fixed:roles:resetter", got, str(mine.Name))
+				}
+				if !slices.Contains(names(res.Payload), "fixed:roles:resetter") {
+					t.Error("ListRoles lacks fixed:roles:resetter")
+				}
 			})
 			t.Run("targetOrgId", func(t *testing.T) {
 				orgID, theirs, _ := g.otherOrg(t)
