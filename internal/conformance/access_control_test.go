@@ -3,6 +3,7 @@ package conformance
 import (
 	"errors"
 	"net/http"
+	"reflect"
 	"slices"
 	"strconv"
 	"testing"
@@ -83,6 +84,9 @@ func (g *grafana) teamRoleUIDs(t *testing.T, teamID int64) []string {
 	}
 	var roles []*models.RoleDTO
 	decodeRaw(t, body, &roles)
+	if err := validate(reflect.ValueOf(roles)); err != nil {
+		t.Errorf("GET team roles: %v", err)
+	}
 	return uids(roles)
 }
 
@@ -119,7 +123,7 @@ func (g *grafana) otherOrg(t *testing.T) (orgID int64, role *models.RoleDTO, use
 		t.Fatalf("CreateOrg: %v", err)
 	}
 	orgID = *res.Payload.OrgID
-	role = g.role(t, g.admin.Clone().WithOrgID(orgID)) // WithOrgID changes the client it is called on
+	role = g.role(t, inOrg(g.admin, orgID))
 	userID, login := g.user(t)
 	if _, err := g.admin.Orgs.AddOrgUser(orgID, &models.AddOrgUserCommand{LoginOrEmail: login, Role: "Viewer"}); err != nil {
 		t.Fatalf("AddOrgUser: %v", err)

@@ -155,6 +155,13 @@ func validate(v reflect.Value) error {
 	return nil
 }
 
+// inOrg is c working in another org (X-Grafana-Org-Id), c left as it was.
+func inOrg(c *goapi.GrafanaHTTPAPI, orgID int64) *goapi.GrafanaHTTPAPI {
+	c = c.Clone().WithOrgID(orgID) // WithOrgID changes the client it is called on, and drops its transport
+	c.SetTransport(validating{c.Transport})
+	return c
+}
+
 var seq atomic.Int64
 
 // unique gives every object a test makes its own name.
@@ -236,7 +243,7 @@ func withQuery(name, value string) func(*runtime.ClientOperation) {
 	}
 }
 
-// decodeRaw decodes b into v strictly: unknown fields are an error.
+// decodeRaw decodes a raw answer.
 func decodeRaw(t *testing.T, b []byte, v any) {
 	t.Helper()
 	if err := json.Unmarshal(b, v); err != nil {
