@@ -144,7 +144,7 @@ func forEachRoleManager(t *testing.T, g *grafana, f func(t *testing.T, c *goapi.
 func TestAccessControl(t *testing.T) {
 	eachRelease(t, func(t *testing.T, g *grafana) {
 		t.Run("GetAccessControlStatus", func(t *testing.T) {
-			// Client quirk: it models the answer as an integer, but Grafana answers {"enabled":true} (contract, /status row; Grafana's RBAC HTTP API docs, "Get status", 8.0 to 9.5).
+			// Client quirk: it models the answer as an integer, but Grafana answers {"enabled":true} (contract, /status row; Grafana's RBAC HTTP API docs, "Get status").
 			if _, err := g.admin.AccessControl.GetAccessControlStatus(); err == nil {
 				t.Error("the client decoded {\"enabled\":true} as an integer: remove this quirk")
 			}
