@@ -32,8 +32,9 @@ type Config struct {
 	// Version is the Grafana version reported on /api/health, whose API the
 	// emulator follows where it changed within a generation: 9.2 added
 	// /roles/:uid/assignments, 10.0 the basic role None, 12.0 answers GET
-	// /api/user of a service account from its identity, and from 13.3 the
-	// permissions a role update removes are no longer delegation-checked.
+	// /api/user of a service account from its identity (404 before), and
+	// from 13.3 the permissions a role update removes are no longer
+	// delegation-checked.
 	// Empty means the generation's default: 8.5.27, 12.3.0 or 13.0.0. It
 	// must fit Generation (8 → 8.5.x, 12 → 9 to 12, 13 → 13 and later).
 	Version string

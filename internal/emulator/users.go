@@ -97,22 +97,26 @@ func (s *store) usersByLogin(keep func(*user) bool) []*user {
 	return out
 }
 
-// signedInUser is GET /api/user. From Grafana 12 (assumed; the code that
-// does it checks the identity type, not a release) a service account gets
-// only what its identity says: no numeric id, a typed uid, its current org.
+// signedInUser is GET /api/user. Grafana reads the caller's profile, and
+// its profile query leaves service accounts out: a service account gets
+// 404. Later releases (here from 12.0, an assumed boundary) answer a
+// service account from its identity: no numeric id, a typed uid, its org.
 func (e *Emulator) signedInUser(c *call) {
 	s := e.s
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	u := s.users[c.userID]
-	if u.serviceAccount && e.grafana.since(12, 0) {
+	switch {
+	case u.serviceAccount && e.grafana.since(12, 0):
 		c.json(http.StatusOK, map[string]any{
 			"id": 0, "uid": "service-account:" + strconv.FormatInt(u.id, 10), "login": u.login, "name": u.name,
 			"email": u.email, "orgId": c.orgID, "isGrafanaAdmin": false,
 		})
-		return
+	case u.serviceAccount:
+		c.notFound("user")
+	default:
+		c.json(http.StatusOK, e.userProfile(u))
 	}
-	c.json(http.StatusOK, e.userProfile(u))
 }
 
 func (e *Emulator) getUser(c *call) {
