@@ -315,11 +315,12 @@ func (e *Emulator) searchTeams(c *call) {
 		found = append(found, t)
 	}
 	slices.SortFunc(found, func(a, b *team) int { return strings.Compare(a.name, b.name) })
-	teams := make([]map[string]any, len(found))
-	for i, t := range found {
-		teams[i] = e.teamJSON(t)
+	page, perPage := paging(c)
+	teams := []map[string]any{}
+	for _, t := range pageOf(found, page, perPage) {
+		teams = append(teams, e.teamJSON(t))
 	}
-	c.json(http.StatusOK, map[string]any{"totalCount": len(teams), "teams": teams, "page": 1, "perPage": 1000})
+	c.json(http.StatusOK, map[string]any{"totalCount": len(found), "teams": teams, "page": page, "perPage": perPage})
 }
 
 func (e *Emulator) deleteTeam(c *call) {

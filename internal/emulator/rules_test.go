@@ -771,6 +771,16 @@ func TestSelfLockOut(t *testing.T) {
 			if slices.ContainsFunc(e.ownPerms(admin), func(p P) bool { return p.Action == "roles:write" }) {
 				t.Error("admin still holds roles:write")
 			}
+
+			// An Admin of org 1 keeps the org Admin's rights there, and restores it.
+			kept2 := start(t, gen)
+			kept2.want(200, admin, "PUT", "/api/access-control/roles/basic_grafana_admin", map[string]any{
+				"name": ga.Name, "global": true, "hidden": true, "permissions": kept})
+			kept2.want(200, admin, "PUT", "/api/access-control/roles/basic_grafana_admin", map[string]any{
+				"name": ga.Name, "global": true, "hidden": true, "permissions": ga.Permissions})
+			if r := kept2.mustRole("basic_grafana_admin"); !samePerms(r.Permissions, ga.Permissions) {
+				t.Error("the org Admin did not restore basic_grafana_admin")
+			}
 		})
 	}
 }

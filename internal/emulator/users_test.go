@@ -363,6 +363,18 @@ func TestTeamUIDs(t *testing.T) {
 			}
 			return
 		}
+		// Paged as Grafana's search: page from 1, perpage.
+		e.createTeam(admin, "u")
+		var paged struct {
+			TotalCount int              `json:"totalCount"`
+			Teams      []map[string]any `json:"teams"`
+			Page       int              `json:"page"`
+			PerPage    int              `json:"perPage"`
+		}
+		e.want(200, admin, "GET", "/api/teams/search?perpage=1&page=2", nil).into(t, &paged)
+		if paged.TotalCount != 2 || len(paged.Teams) != 1 || paged.Teams[0]["name"] != "u" || paged.Page != 2 || paged.PerPage != 1 {
+			t.Errorf("team search page 2: %+v", paged)
+		}
 		uid, _ := made["uid"].(string)
 		if uid == "" || made["message"] != "Team created" || got["uid"] != uid || got["isProvisioned"] != false ||
 			len(found.Teams) != 1 || found.Teams[0]["uid"] != uid || found.Teams[0]["isProvisioned"] != false {
