@@ -85,6 +85,15 @@ func TestTeams(t *testing.T) {
 			if all.Payload.TotalCount < 2 || !slices.ContainsFunc(all.Payload.Teams, func(tm *models.TeamDTO) bool { return *tm.ID == teamID }) {
 				t.Errorf("SearchTeams query=%s: %+v, want at least 2 teams with %d", q, all.Payload, teamID)
 			}
+			one := int64(1)
+			page, err := g.admin.Teams.SearchTeams(teams.NewSearchTeamsParams().WithQuery(&q).WithPerpage(&one).WithPage(new(int64(2))))
+			if err != nil {
+				t.Fatalf("SearchTeams paged: %v", err)
+			}
+			if p := page.Payload; p.TotalCount != all.Payload.TotalCount || len(p.Teams) != 1 || p.Page != 2 || p.PerPage != 1 ||
+				*p.Teams[0].ID == *all.Payload.Teams[0].ID {
+				t.Errorf("SearchTeams perpage=1 page=2: %+v, want the second of %d teams", p, all.Payload.TotalCount)
+			}
 		})
 
 		t.Run("DeleteTeamByID", func(t *testing.T) {
