@@ -57,6 +57,7 @@ func (r *builtinRoleAssignmentResource) Schema(_ context.Context, _ resource.Sch
 		MarkdownDescription: "Grants a custom or fixed role to a built-in role (`Viewer`, `Editor`, `Admin`, `Grafana Admin`).\n\n" +
 			"**Grafana 8 (API generation 1)** has built-in role assignments: this resource adds one, and removes it on destroy.\n\n" +
 			"**Grafana 9+ (generation 2)** has none; a built-in role is a basic role (`basic_viewer`, …) whose permissions can be edited. " +
+			"Basic roles are global, so this needs a Grafana server admin; the plan checks it (see the provider's `plan_checks`). " +
 			"The resource adds to the basic role exactly the role's permissions it lacks and records them in `granted_permissions`, " +
 			"together with those the basic role holds only because another assigned custom role carries them too; destroy removes exactly " +
 			"those, except a permission that another custom role still needs. A custom role counts as assigned to a basic role when the basic " +
@@ -170,6 +171,7 @@ func (r *builtinRoleAssignmentResource) ModifyPlan(ctx context.Context, req reso
 			}
 		}
 	}
+	checkBuiltinGrantNeed(ctx, r.data, plan, state, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
@@ -230,7 +232,11 @@ func (r *builtinRoleAssignmentResource) planGrant(ctx context.Context, plan buil
 		return unknown
 	}
 	orgID, global := plan.OrgID.ValueInt64(), plan.Global.ValueBool()
-	role := checkAssignableRole(ctx, r.data, plan.RoleUID.ValueString(), orgID, global, assignmentTarget{Kind: "built-in role"}, diags)
+	target := assignmentTarget{Kind: "built-in role"}
+	if plan.BuiltinRole.ValueString() == builtinRoleGrafanaAdmin {
+		target.GlobalOnly = "Grafana Admin assignments are global"
+	}
+	role := checkAssignableRole(ctx, r.data, plan.RoleUID.ValueString(), orgID, global, target, diags)
 	if diags.HasError() || gen == grafana.Generation1 {
 		return permissionsToSet(nil)
 	}
@@ -324,6 +330,7 @@ func (r *builtinRoleAssignmentResource) Create(ctx context.Context, req resource
 		err := client.AddBuiltinRoleAssignment(ctx, builtin, uid, m.Global.ValueBool())
 		r.data.reads.forgetBuiltinAssignments()
 		if err != nil {
+			err = explainBuiltinGrant(ctx, r.data, err, gen, m)
 			assignmentAPIError(&resp.Diagnostics, fmt.Sprintf("grant role %q to built-in role %q", uid, builtin), err)
 			return
 		}
@@ -390,6 +397,7 @@ func (r *builtinRoleAssignmentResource) syncGrant(ctx context.Context, client *g
 		return grafana.PermissionsMinus(next, removablePermissions(current, drop, others)), nil
 	})
 	if err != nil {
+		err = explainBuiltinGrant(ctx, r.data, err, grafana.Generation2, m)
 		assignmentAPIError(diags, fmt.Sprintf("grant role %q to built-in role %q", uid, m.BuiltinRole.ValueString()), err)
 		return types.Set{}, false
 	}

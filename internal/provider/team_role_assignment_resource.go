@@ -125,6 +125,8 @@ func (r *teamRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 		resp.Diagnostics.AddAttributeError(path.Root("team_id"), "Team not found",
 			fmt.Sprintf("No team with id %d in organization %d. Check team_id (the grafanarbac_team data source finds it by name) and org_id.", teamID, orgID))
 		return
+	case err != nil && orgMissing(ctx, r.data, orgID, err, &resp.Diagnostics):
+		return
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot read team", fmt.Sprintf("Reading team %d to check the assignment: %s", teamID, err))
 		return
@@ -161,6 +163,7 @@ func (r *teamRoleAssignmentResource) Create(ctx context.Context, req resource.Cr
 	err := client.AddTeamRole(ctx, teamID, uid)
 	r.data.reads.forgetTeamRoles(client.OrgID(), teamID)
 	if err != nil {
+		err = r.data.explainForbidden(err, func(c checker) { checkAssignmentRights(ctx, c, uid, orgID, false) })
 		assignmentAPIError(&resp.Diagnostics, what, err)
 		return
 	}
