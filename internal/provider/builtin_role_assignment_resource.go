@@ -336,10 +336,12 @@ func (r *builtinRoleAssignmentResource) Create(ctx context.Context, req resource
 		m.GrantedPermissions = granted
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
-	if found := r.read(ctx, gen, &m, &resp.Diagnostics); !found && !resp.Diagnostics.HasError() {
-		resp.Diagnostics.AddError("Assignment not found after creating it",
+	var read diag.Diagnostics
+	if found := r.read(ctx, gen, &m, &read); !found && !read.HasError() {
+		read.AddError("Assignment not found after creating it",
 			fmt.Sprintf("Grafana accepted the grant of role %q to %q but does not list it. Please report this issue.", uid, builtin))
 	}
+	appendReadBack(&resp.Diagnostics, read)
 }
 
 // syncGrant makes the basic role hold every permission of the role, drops

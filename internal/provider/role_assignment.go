@@ -276,3 +276,19 @@ func warnSelfLockOut(ctx context.Context, data *providerData, attr path.Path, wh
 			"assignment of a role that carries them).",
 			what, builtin, formatPermissionList(lost), builtin))
 }
+
+// readBackNote ends a read-back failure turned into a warning.
+const readBackNote = "The grant was made, so it is saved as created; the next plan reads it again."
+
+// appendReadBack adds the diagnostics of the read-back that follows a
+// successful write, errors as warnings: an error would leave the resource
+// tainted, and the next apply would delete and re-add a correct grant.
+func appendReadBack(diags *diag.Diagnostics, read diag.Diagnostics) {
+	for _, d := range read {
+		if d.Severity() == diag.SeverityError {
+			diags.AddWarning(d.Summary(), d.Detail()+"\n"+readBackNote)
+			continue
+		}
+		diags.Append(d)
+	}
+}

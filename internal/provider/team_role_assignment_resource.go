@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -167,14 +168,16 @@ func (r *teamRoleAssignmentResource) Create(ctx context.Context, req resource.Cr
 	plan.ID = types.StringValue(assignmentID(false, orgID, strconv.FormatInt(teamID, 10), uid))
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 
+	var read diag.Diagnostics
 	found, err := teamHasRole(ctx, r.data, client, teamID, uid)
 	switch {
 	case err != nil:
-		assignmentAPIError(&resp.Diagnostics, "read back the roles of team "+strconv.FormatInt(teamID, 10), err)
+		assignmentAPIError(&read, "read back the roles of team "+strconv.FormatInt(teamID, 10), err)
 	case !found:
-		resp.Diagnostics.AddError("Assignment not found after creating it",
+		read.AddError("Assignment not found after creating it",
 			fmt.Sprintf("Grafana accepted the request to %s but does not list it. Please report this issue.", what))
 	}
+	appendReadBack(&resp.Diagnostics, read)
 }
 
 func (r *teamRoleAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -3,9 +3,11 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -15,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/emulator"
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
 
@@ -159,4 +162,59 @@ func TestAccTeamRoleAssignment_validation(t *testing.T) {
 	if err := checkTeamHasRole(env, teamID, role.UID, false)(nil); err != nil {
 		t.Error(err)
 	}
+}
+
+// failReadsAfterWrite answers 500 to the first n GETs of path that follow a
+// POST to it: a grant made whose read-back runs out of retries.
+func failReadsAfterWrite(path *regexp.Regexp, n int) func(http.Handler) http.Handler {
+	var armed atomic.Bool
+	var left atomic.Int64
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !path.MatchString(r.URL.Path) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			if r.Method == http.MethodPost && !armed.Swap(true) {
+				left.Store(int64(n))
+			}
+			if r.Method != http.MethodGet || left.Add(-1) < 0 {
+				next.ServeHTTP(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = w.Write([]byte(`{"message":"internal server error"}`))
+		})
+	}
+}
+
+// A grant whose POST succeeded is saved as created when its read-back
+// fails: not tainted, so the next plan is empty instead of a delete and
+// re-add that takes the role from the team for a moment.
+func TestAccTeamRoleAssignment_readBackFails(t *testing.T) {
+	srv := startRelServer(t, emulator.Config{}, failReadsAfterWrite(postTeamRolePath, 2))
+	rec := &rpcRecorder{}
+	env := srv.assignEnv(t, rec, "retries = 1", "retry_wait = 0")
+	role := env.createRole(t, env.testPerms(t, 1), false)
+	team := env.createTeam(t)
+	const addr = "grafanarbac_team_role_assignment.test"
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy:             checkTeamHasRole(env, team, role.UID, false),
+		Steps: []resource.TestStep{{
+			Config:           env.config(teamAssignmentHCL("test", team, role.UID, "")),
+			ConfigPlanChecks: asgEmptyPlanAfterApply,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				checkTeamHasRole(env, team, role.UID, true),
+				func(s *terraform.State) error {
+					if rs := s.RootModule().Resources[addr]; rs == nil || rs.Primary.Tainted {
+						return fmt.Errorf("%s is missing or tainted", addr)
+					}
+					return nil
+				},
+			),
+		}},
+	})
 }

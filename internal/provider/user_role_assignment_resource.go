@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -185,14 +186,16 @@ func (r *userRoleAssignmentResource) Create(ctx context.Context, req resource.Cr
 	plan.ID = types.StringValue(plan.importID())
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 
+	var read diag.Diagnostics
 	found, err := userHasRole(ctx, r.data, client, userID, uid)
 	switch {
 	case err != nil:
-		assignmentAPIError(&resp.Diagnostics, "read back the roles of user "+strconv.FormatInt(userID, 10), err)
+		assignmentAPIError(&read, "read back the roles of user "+strconv.FormatInt(userID, 10), err)
 	case !found:
-		resp.Diagnostics.AddError("Assignment not found after creating it",
+		read.AddError("Assignment not found after creating it",
 			fmt.Sprintf("Grafana accepted the request to %s but does not list it. Please report this issue.", what))
 	}
+	appendReadBack(&resp.Diagnostics, read)
 }
 
 func (r *userRoleAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
