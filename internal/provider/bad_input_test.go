@@ -459,7 +459,24 @@ func resourceBadInputCases(t *testing.T, env *acctest.Env, fx badInputFixtures) 
 			config: team(fmt.Sprintf("team_id = %d\nrole_uid = %q\norg_id = %d", fx.otherTeamID, fx.roleUID, fx.otherOrg)),
 			expect: diagPattern(`Role belongs to another organization.*belongs to organization 1.*Set org_id = 1`)})
 	}
+	cases = append(cases, safetyBadInputCases(t, env, fx)...)
 	return cases
+}
+
+// safetyBadInputCases are issue 16's plan-time refusals of assignments.
+func safetyBadInputCases(t *testing.T, env *acctest.Env, fx badInputFixtures) []badInputCase {
+	builtin := func(body string) string {
+		return env.ProviderConfig() + "resource \"grafanarbac_builtin_role_assignment\" \"bad\" {\n" + body + "\n}\n"
+	}
+	missing := "Viewer" // holds none of the fixture role's permissions
+	if _, err := env.Client.GetRole(context.Background(), "basic_none"); err == nil {
+		missing = "None"
+	}
+	importID := fmt.Sprintf("%d:%s:%s", env.OrgID, missing, fx.roleUID)
+	return []badInputCase{
+		{name: "builtin_role_assignment import of a grant that does not exist", config: builtin(fmt.Sprintf("builtin_role = %q\nrole_uid = %q", missing, fx.roleUID)),
+			importAddr: "grafanarbac_builtin_role_assignment.bad", importID: importID, expect: diagPattern(`Cannot import non-existent remote object`)},
+	}
 }
 
 func TestBadInput(t *testing.T) {
@@ -551,9 +568,10 @@ func runBadInputBatch(t *testing.T, env *acctest.Env, targets badInputTargets, c
 		for i := range pending {
 			named := regexp.MustCompile(`\b` + label(i) + `\b`)
 			if cases[i].importAddr != "" {
-				// Terraform names no address in an import block's
-				// diagnostics; the provider's quotes the ID.
-				named = regexp.MustCompile(`(?i)import ID ` + regexp.QuoteMeta(strconv.Quote(cases[i].importID)))
+				// Terraform names no address in the provider's diagnostics
+				// of an import block, which quote the ID; its own (no such
+				// object) name the address.
+				named = regexp.MustCompile(`(?i)import ID ` + regexp.QuoteMeta(strconv.Quote(cases[i].importID)) + `|\b` + label(i) + `\b`)
 			}
 			var mine []string
 			for _, d := range diags {

@@ -441,8 +441,9 @@ func (r *builtinRoleAssignmentResource) read(ctx context.Context, gen grafana.Ge
 	if m.GrantedPermissions.IsNull() {
 		// Import: what the assignment added cannot be known. Take the
 		// role's permissions the basic role holds, except those a fixed role
-		// granted to it (Grafana's defaults) also carries.
-		if role == nil {
+		// granted to it (Grafana's defaults) also carries. A role the basic
+		// role does not hold in full is not assigned: nothing to import.
+		if role == nil || !permissionsContain(basic.Permissions, role.Permissions) {
 			return false
 		}
 		fixed, err := rolesPermissions(ctx, &r.data.reads, client, func(o grafana.Role) bool { return roleKind(o.Name) == roleKindFixed })

@@ -870,3 +870,30 @@ func newAssignEnv(t *testing.T) *assignEnv {
 		randName:         acctest.RandName,
 	}
 }
+
+// Importing a grant that does not exist fails as Terraform expects: on
+// generation 2, a basic role that holds none of the role's permissions.
+func TestAccBuiltinRoleAssignment_importMissing(t *testing.T) {
+	env := newAssignEnv(t)
+	role := env.createRole(t, env.testPerms(t, 2), false)
+	builtin := "Viewer"
+	if env.gen == grafana.Generation2 {
+		if _, err := env.client.GetRole(context.Background(), "basic_none"); err == nil {
+			builtin = "None"
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 env.preCheck,
+		ProtoV6ProviderFactories: env.factories,
+		Steps: []resource.TestStep{{
+			Config:        env.config(builtinAssignmentHCL("test", builtin, role.UID, "")),
+			ResourceName:  "grafanarbac_builtin_role_assignment.test",
+			ImportState:   true,
+			ImportStateId: fmt.Sprintf("%d:%s:%s", env.orgID, builtin, role.UID),
+			ExpectError:   asgErr("Cannot import non-existent remote object"),
+		}},
+	})
+	if err := checkBuiltinGrant(env, builtin, role, role.Permissions, false)(nil); err != nil {
+		t.Error(err)
+	}
+}
