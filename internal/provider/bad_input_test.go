@@ -473,10 +473,21 @@ func safetyBadInputCases(t *testing.T, env *acctest.Env, fx badInputFixtures) []
 		missing = "None"
 	}
 	importID := fmt.Sprintf("%d:%s:%s", env.OrgID, missing, fx.roleUID)
-	return []badInputCase{
+	cases := []badInputCase{
 		{name: "builtin_role_assignment import of a grant that does not exist", config: builtin(fmt.Sprintf("builtin_role = %q\nrole_uid = %q", missing, fx.roleUID)),
 			importAddr: "grafanarbac_builtin_role_assignment.bad", importID: importID, expect: diagPattern(`Cannot import non-existent remote object`)},
 	}
+	// Removing a grant that is not in place (not a Viewer default).
+	notDefaults := []string{"fixed:dashboards:creator", "fixed:teams:creator"}
+	if env.Generation(t) == grafana.Generation1 {
+		notDefaults = []string{"fixed:datasources:reader"}
+	}
+	for _, fixed := range notDefaults {
+		cases = append(cases, badInputCase{name: "default_assignment removal of " + fixed + " from Viewer",
+			config: env.ProviderConfig() + fmt.Sprintf("resource \"grafanarbac_default_assignment\" \"bad\" {\n  builtin_role = \"Viewer\"\n  fixed_role = %q\n}\n", fixed),
+			expect: diagPattern(`Grant not in place.*` + regexp.QuoteMeta(strconv.Quote(fixed)) + `.*Remove this resource; to grant the role, use grafanarbac_builtin_role_assignment`)})
+	}
+	return cases
 }
 
 func TestBadInput(t *testing.T) {
