@@ -62,7 +62,9 @@ func (r *builtinRoleAssignmentResource) Schema(_ context.Context, _ resource.Sch
 			"those, except a permission that another custom role still needs. A custom role counts as assigned to a basic role when the basic " +
 			"role holds all its permissions. (This is conservative: a permission can stay behind, one is never taken from another assignment.) " +
 			"The next plan restores permissions removed outside Terraform and follows changes of the role's permissions. " +
-			"Only the named basic role changes: unlike generation 1, Editors and Admins do not inherit what is added to `Viewer`.",
+			"Only the named basic role changes: unlike generation 1, Editors and Admins do not inherit what is added to `Viewer`.\n\n" +
+			"Two resources of one configuration that grant the same role to the same built-in role fail the plan (on generation 2 whatever " +
+			"their organizations: they edit the same basic role).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<org_id>:<builtin_role>:<role_uid>`, or `global:<builtin_role>:<role_uid>` for a global assignment: the import ID.",
@@ -160,6 +162,7 @@ func (r *builtinRoleAssignmentResource) ModifyPlan(ctx context.Context, req reso
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.claim(ctx, plan, &resp.Diagnostics)
 	if state != nil && !plan.GrantedPermissions.IsUnknown() {
 		// The role lost permissions: the basic role loses them too.
 		before, d1 := permissionsFromSet(ctx, state.GrantedPermissions)
@@ -171,6 +174,30 @@ func (r *builtinRoleAssignmentResource) ModifyPlan(ctx context.Context, req reso
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// claim records the planned grant, failing a second resource that plans it.
+// On generation 2 every organization's grant to a built-in role edits the
+// same (global) basic role, so the organization is not part of the grant.
+func (r *builtinRoleAssignmentResource) claim(ctx context.Context, plan builtinRoleAssignmentModel, diags *diag.Diagnostics) {
+	if r.data == nil || plan.OrgID.IsUnknown() || plan.Global.IsUnknown() || plan.BuiltinRole.IsUnknown() || plan.RoleUID.IsUnknown() {
+		return
+	}
+	gen, err := r.data.client.Generation(ctx)
+	if err != nil {
+		return // planGrant reported it
+	}
+	builtin, uid := plan.BuiltinRole.ValueString(), plan.RoleUID.ValueString()
+	key, what := "builtin "+builtin+":"+uid, fmt.Sprintf("grants role %q to built-in role %q", uid, builtin)
+	if gen == grafana.Generation1 {
+		key = "builtin " + assignmentID(plan.Global.ValueBool(), plan.OrgID.ValueInt64(), builtin, uid)
+		if plan.Global.ValueBool() {
+			what += " globally"
+		} else {
+			what += fmt.Sprintf(" in organization %d", plan.OrgID.ValueInt64())
+		}
+	}
+	r.data.claims.claim(key, what, path.Root("role_uid"), diags)
 }
 
 // warnDestroyLockOut warns when destroying the assignment takes

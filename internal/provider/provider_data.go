@@ -13,6 +13,8 @@ type providerData struct {
 
 	// reads are shared by the resources of this operation (read_cache.go).
 	reads readCache
+	// claims are the grants planned in this operation (role_assignment.go).
+	claims grantClaims
 }
 
 // callerPermissions are the effective permissions of the provider's

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -291,4 +292,32 @@ func appendReadBack(diags *diag.Diagnostics, read diag.Diagnostics) {
 		}
 		diags.Append(d)
 	}
+}
+
+// grantClaims are the grants the resources of one Terraform operation plan
+// to hold, so that two resources claiming one grant fail the plan: each
+// would take the grant away when removed, though the other still claims it.
+// Terraform plans every resource of a configuration in one operation (one
+// provider configuration), but tells the provider no resource addresses:
+// the second claimant fails, naming the grant, and Terraform names it.
+type grantClaims struct {
+	mu sync.Mutex
+	m  map[string]bool
+}
+
+// claim records the grant key and reports a second claim of it; what
+// describes the grant ("assigns role … to team 5 …").
+func (c *grantClaims) claim(key, what string, attr path.Path, diags *diag.Diagnostics) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]bool{}
+	}
+	if !c.m[key] {
+		c.m[key] = true
+		return
+	}
+	diags.AddAttributeError(attr, "Two resources claim one grant",
+		fmt.Sprintf("Another resource in this configuration also %s. Terraform shows this resource's address; it does not tell "+
+			"the provider the other's. Keep only one of them: removing either would take away the grant the other still claims.", what))
 }

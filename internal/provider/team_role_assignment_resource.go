@@ -51,6 +51,7 @@ func (r *teamRoleAssignmentResource) Schema(_ context.Context, _ resource.Schema
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Grants one custom or fixed role to a team. Each resource adds and removes only its own assignment " +
 			"(Grafana's per-item endpoints), so several of them, and assignments made outside Terraform, can share a team. " +
+			"Two resources of one configuration that assign the same role to the same team fail the plan. " +
 			"Find a team's id by name with the `grafanarbac_team` data source.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -109,6 +110,7 @@ func (r *teamRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("org_id"))
 	}
 	if state != nil && plan.OrgID.Equal(state.OrgID) && plan.TeamID.Equal(state.TeamID) && plan.RoleUID.Equal(state.RoleUID) {
+		r.claim(plan, &resp.Diagnostics)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 		return // nothing changes
 	}
@@ -134,7 +136,18 @@ func (r *teamRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.claim(plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// claim records the planned grant, failing a second resource that plans it.
+func (r *teamRoleAssignmentResource) claim(plan teamRoleAssignmentModel, diags *diag.Diagnostics) {
+	if r.data == nil || plan.OrgID.IsUnknown() || plan.TeamID.IsUnknown() || plan.RoleUID.IsUnknown() {
+		return
+	}
+	orgID, teamID, uid := plan.OrgID.ValueInt64(), plan.TeamID.ValueInt64(), plan.RoleUID.ValueString()
+	r.data.claims.claim("team "+assignmentID(false, orgID, strconv.FormatInt(teamID, 10), uid),
+		fmt.Sprintf("assigns role %q to team %d in organization %d", uid, teamID, orgID), path.Root("role_uid"), diags)
 }
 
 // teamHasRole reports whether the team holds the role; found is false for a

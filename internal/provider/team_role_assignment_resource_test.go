@@ -218,3 +218,45 @@ func TestAccTeamRoleAssignment_readBackFails(t *testing.T) {
 		}},
 	})
 }
+
+// Two resources claiming one grant fail the plan, whether both are new or
+// one was applied before; with a role uid known only at apply (a new role),
+// the apply fails before the second grant.
+func TestAccTeamRoleAssignment_duplicateGrant(t *testing.T) {
+	env := newAssignEnv(t)
+	role := env.createRole(t, env.testPerms(t, 1), false)
+	team := env.createTeam(t)
+	twice := asgErr("Two resources claim one grant", fmt.Sprintf("also assigns role %q to team %d", role.UID, team))
+	newRole := fmt.Sprintf("resource \"grafanarbac_custom_role\" \"new\" {\n  name = %q\n}\n", env.randName("custom:acc:dup"))
+	byRef := func(name string) string {
+		return fmt.Sprintf("resource \"grafanarbac_team_role_assignment\" %q {\n  team_id  = %d\n  role_uid = grafanarbac_custom_role.new.uid\n}\n", name, team)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 env.preCheck,
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy:             checkTeamHasRole(env, team, role.UID, false),
+		Steps: []resource.TestStep{
+			{Config: env.config(teamAssignmentHCL("a", team, role.UID, ""), teamAssignmentHCL("b", team, role.UID, "")), PlanOnly: true, ExpectError: twice},
+			{Config: env.config(teamAssignmentHCL("a", team, role.UID, "")), ConfigPlanChecks: asgEmptyPlanAfterApply, Check: checkTeamHasRole(env, team, role.UID, true)},
+			{Config: env.config(teamAssignmentHCL("a", team, role.UID, ""), teamAssignmentHCL("b", team, role.UID, "")), PlanOnly: true, ExpectError: twice},
+			{
+				Config:      env.config(teamAssignmentHCL("a", team, role.UID, ""), newRole, byRef("c"), byRef("d")),
+				ExpectError: asgErr("Two resources claim one grant", "also assigns role", fmt.Sprintf("to team %d", team)),
+			},
+			{
+				// Terraform plans again and applies resource by resource once
+				// the uid is known: the first of c and d may have been made, and
+				// is in the state, so removing both takes the grant away.
+				Config:           env.config(teamAssignmentHCL("a", team, role.UID, ""), newRole),
+				ConfigPlanChecks: asgEmptyPlanAfterApply,
+				Check: func(*terraform.State) error {
+					roles, err := env.client.ListTeamRoles(context.Background(), team, true)
+					if err != nil || len(roles) != 1 {
+						return fmt.Errorf("team %d holds %d roles (%v), want only %s", team, len(roles), err, role.UID)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

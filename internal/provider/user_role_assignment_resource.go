@@ -54,7 +54,8 @@ func (r *userRoleAssignmentResource) Metadata(_ context.Context, req resource.Me
 func (r *userRoleAssignmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Grants one custom or fixed role to a user or a service account. Each resource adds and removes only its own " +
-			"assignment (Grafana's per-item endpoints), so several of them, and assignments made outside Terraform, can share a user.",
+			"assignment (Grafana's per-item endpoints), so several of them, and assignments made outside Terraform, can share a user. " +
+			"Two resources of one configuration that make the same assignment fail the plan.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<org_id>:<user_id>:<role_uid>`, or `global:<user_id>:<role_uid>` for a global assignment: the import ID.",
@@ -133,6 +134,7 @@ func (r *userRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 	}
 	if state != nil && plan.OrgID.Equal(state.OrgID) && plan.UserID.Equal(state.UserID) &&
 		plan.RoleUID.Equal(state.RoleUID) && plan.Global.Equal(state.Global) {
+		r.claim(plan, &resp.Diagnostics)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 		return // nothing changes
 	}
@@ -152,7 +154,21 @@ func (r *userRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.claim(plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// claim records the planned grant, failing a second resource that plans it.
+func (r *userRoleAssignmentResource) claim(plan userRoleAssignmentModel, diags *diag.Diagnostics) {
+	if r.data == nil || plan.OrgID.IsUnknown() || plan.UserID.IsUnknown() || plan.RoleUID.IsUnknown() || plan.Global.IsUnknown() {
+		return
+	}
+	where := fmt.Sprintf("in organization %d", plan.OrgID.ValueInt64())
+	if plan.Global.ValueBool() {
+		where = "globally"
+	}
+	r.data.claims.claim("user "+plan.importID(),
+		fmt.Sprintf("assigns role %q to user %d %s", plan.RoleUID.ValueString(), plan.UserID.ValueInt64(), where), path.Root("role_uid"), diags)
 }
 
 // userHasRole reports whether the user holds the role; false for a user that
