@@ -191,32 +191,41 @@ func failReadsAfterWrite(path *regexp.Regexp, n int) func(http.Handler) http.Han
 
 // A grant whose POST succeeded is saved as created when its read-back
 // fails: not tainted, so the next plan is empty instead of a delete and
-// re-add that takes the role from the team for a moment.
-func TestAccTeamRoleAssignment_readBackFails(t *testing.T) {
-	srv := startRelServer(t, emulator.Config{}, failReadsAfterWrite(postTeamRolePath, 2))
-	rec := &rpcRecorder{}
-	env := srv.assignEnv(t, rec, "retries = 1", "retry_wait = 0")
-	role := env.createRole(t, env.testPerms(t, 1), false)
-	team := env.createTeam(t)
-	const addr = "grafanarbac_team_role_assignment.test"
-
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories,
-		CheckDestroy:             checkTeamHasRole(env, team, role.UID, false),
-		Steps: []resource.TestStep{{
-			Config:           env.config(teamAssignmentHCL("test", team, role.UID, "")),
-			ConfigPlanChecks: asgEmptyPlanAfterApply,
-			Check: resource.ComposeAggregateTestCheckFunc(
-				checkTeamHasRole(env, team, role.UID, true),
-				func(s *terraform.State) error {
-					if rs := s.RootModule().Resources[addr]; rs == nil || rs.Primary.Tainted {
-						return fmt.Errorf("%s is missing or tainted", addr)
-					}
-					return nil
-				},
-			),
-		}},
-	})
+// re-add that takes the role from the team (or user) for a moment.
+func TestAccAssignment_readBackFails(t *testing.T) {
+	for _, kind := range []string{"team", "user"} {
+		t.Run(kind, func(t *testing.T) {
+			post := regexp.MustCompile(`^/api/access-control/` + kind + `s/\d+/roles$`)
+			srv := startRelServer(t, emulator.Config{}, failReadsAfterWrite(post, 2))
+			env := srv.assignEnv(t, &rpcRecorder{}, "retries = 1", "retry_wait = 0")
+			role := env.createRole(t, env.testPerms(t, 1), false)
+			addr, hcl, holds := "grafanarbac_team_role_assignment.test", "", func(bool) resource.TestCheckFunc { return nil }
+			if kind == "team" {
+				team := env.createTeam(t)
+				hcl = teamAssignmentHCL("test", team, role.UID, "")
+				holds = func(want bool) resource.TestCheckFunc { return checkTeamHasRole(env, team, role.UID, want) }
+			} else {
+				user := env.createUser(t)
+				addr = "grafanarbac_user_role_assignment.test"
+				hcl = fmt.Sprintf("resource \"grafanarbac_user_role_assignment\" \"test\" {\n  user_id  = %d\n  role_uid = %q\n}\n", user, role.UID)
+				holds = func(want bool) resource.TestCheckFunc { return checkUserHasRole(env, user, role.UID, want) }
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: env.factories,
+				CheckDestroy:             holds(false),
+				Steps: []resource.TestStep{{
+					Config:           env.config(hcl),
+					ConfigPlanChecks: asgEmptyPlanAfterApply,
+					Check: resource.ComposeAggregateTestCheckFunc(holds(true), func(s *terraform.State) error {
+						if rs := s.RootModule().Resources[addr]; rs == nil || rs.Primary.Tainted {
+							return fmt.Errorf("%s is missing or tainted", addr)
+						}
+						return nil
+					}),
+				}},
+			})
+		})
+	}
 }
 
 // Two resources claiming one grant fail the plan, whether both are new or
