@@ -166,7 +166,7 @@ func (r *builtinRoleAssignmentResource) ModifyPlan(ctx context.Context, req reso
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.claim(ctx, plan, &resp.Diagnostics)
+	r.claim(ctx, plan, resp)
 	if state != nil && !plan.GrantedPermissions.IsUnknown() {
 		// The role lost permissions: the basic role loses them too.
 		before, d1 := permissionsFromSet(ctx, state.GrantedPermissions)
@@ -183,7 +183,7 @@ func (r *builtinRoleAssignmentResource) ModifyPlan(ctx context.Context, req reso
 // claim records the planned grant, failing a second resource that plans it.
 // On generation 2 every organization's grant to a built-in role edits the
 // same (global) basic role, so the organization is not part of the grant.
-func (r *builtinRoleAssignmentResource) claim(ctx context.Context, plan builtinRoleAssignmentModel, diags *diag.Diagnostics) {
+func (r *builtinRoleAssignmentResource) claim(ctx context.Context, plan builtinRoleAssignmentModel, resp *resource.ModifyPlanResponse) {
 	if r.data == nil || plan.OrgID.IsUnknown() || plan.Global.IsUnknown() || plan.BuiltinRole.IsUnknown() || plan.RoleUID.IsUnknown() {
 		return
 	}
@@ -201,7 +201,7 @@ func (r *builtinRoleAssignmentResource) claim(ctx context.Context, plan builtinR
 			what += fmt.Sprintf(" in organization %d", plan.OrgID.ValueInt64())
 		}
 	}
-	r.data.claims.claim(key, what, path.Root("role_uid"), diags)
+	r.data.claims.claim(ctx, resp.Private, key, what, path.Root("role_uid"), &resp.Diagnostics)
 }
 
 // warnDestroyLockOut warns when destroying the assignment takes

@@ -257,7 +257,7 @@ func (r *defaultAssignmentResource) ModifyPlan(ctx context.Context, req resource
 		return
 	}
 	plan.AffectedPermissions = permissionsToSet(affected)
-	r.data.claims.claim("default "+builtin+":"+fixedName, fmt.Sprintf("states the default grant of %q to %q", fixedName, builtin), path.Root("fixed_role"), &resp.Diagnostics)
+	r.data.claims.claim(ctx, resp.Private, "default "+builtin+":"+fixedName, fmt.Sprintf("states the default grant of %q to %q", fixedName, builtin), path.Root("fixed_role"), &resp.Diagnostics)
 	if !assigned && (replace || state.Assigned.ValueBool()) {
 		warnSelfLockOut(ctx, r.data, path.Root("assigned"), fmt.Sprintf("%q", fixedName), builtin, affected, &resp.Diagnostics)
 	}

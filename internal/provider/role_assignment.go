@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"slices"
@@ -300,21 +301,39 @@ func appendReadBack(diags *diag.Diagnostics, read diag.Diagnostics) {
 // Terraform plans every resource of a configuration in one operation (one
 // provider configuration), but tells the provider no resource addresses:
 // the second claimant fails, naming the grant, and Terraform names it.
+//
+// Terraform plans a replaced resource twice (the second time as a create),
+// handing the first plan's private state to the second: a token kept there
+// tells the same resource from another one.
 type grantClaims struct {
 	mu sync.Mutex
-	m  map[string]bool
+	m  map[string]string // grant → claimant's token
 }
 
-// claim records the grant key and reports a second claim of it; what
-// describes the grant ("assigns role … to team 5 …").
-func (c *grantClaims) claim(key, what string, attr path.Path, diags *diag.Diagnostics) {
+const grantClaimKey = "grant_claim"
+
+// privateState is the private state of a plan request or response.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// claim records the grant key for the resource planned with private and
+// reports a second resource claiming it; what describes the grant
+// ("assigns role … to team 5 …").
+func (c *grantClaims) claim(ctx context.Context, private privateState, key, what string, attr path.Path, diags *diag.Diagnostics) {
+	token, _ := private.GetKey(ctx, grantClaimKey)
+	if len(token) == 0 {
+		token = []byte(strconv.Quote(rand.Text())) // private state holds JSON
+		diags.Append(private.SetKey(ctx, grantClaimKey, token)...)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil {
-		c.m = map[string]bool{}
+		c.m = map[string]string{}
 	}
-	if !c.m[key] {
-		c.m[key] = true
+	if first, ok := c.m[key]; !ok || first == string(token) {
+		c.m[key] = string(token)
 		return
 	}
 	diags.AddAttributeError(attr, "Two resources claim one grant",

@@ -110,7 +110,7 @@ func (r *teamRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("org_id"))
 	}
 	if state != nil && plan.OrgID.Equal(state.OrgID) && plan.TeamID.Equal(state.TeamID) && plan.RoleUID.Equal(state.RoleUID) {
-		r.claim(plan, &resp.Diagnostics)
+		r.claim(ctx, plan, resp)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 		return // nothing changes
 	}
@@ -136,18 +136,18 @@ func (r *teamRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.claim(plan, &resp.Diagnostics)
+	r.claim(ctx, plan, resp)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
 // claim records the planned grant, failing a second resource that plans it.
-func (r *teamRoleAssignmentResource) claim(plan teamRoleAssignmentModel, diags *diag.Diagnostics) {
+func (r *teamRoleAssignmentResource) claim(ctx context.Context, plan teamRoleAssignmentModel, resp *resource.ModifyPlanResponse) {
 	if r.data == nil || plan.OrgID.IsUnknown() || plan.TeamID.IsUnknown() || plan.RoleUID.IsUnknown() {
 		return
 	}
 	orgID, teamID, uid := plan.OrgID.ValueInt64(), plan.TeamID.ValueInt64(), plan.RoleUID.ValueString()
-	r.data.claims.claim("team "+assignmentID(false, orgID, strconv.FormatInt(teamID, 10), uid),
-		fmt.Sprintf("assigns role %q to team %d in organization %d", uid, teamID, orgID), path.Root("role_uid"), diags)
+	r.data.claims.claim(ctx, resp.Private, "team "+assignmentID(false, orgID, strconv.FormatInt(teamID, 10), uid),
+		fmt.Sprintf("assigns role %q to team %d in organization %d", uid, teamID, orgID), path.Root("role_uid"), &resp.Diagnostics)
 }
 
 // teamHasRole reports whether the team holds the role; found is false for a

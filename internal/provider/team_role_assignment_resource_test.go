@@ -233,7 +233,8 @@ func TestAccAssignment_readBackFails(t *testing.T) {
 // the apply fails before the second grant.
 func TestAccTeamRoleAssignment_duplicateGrant(t *testing.T) {
 	env := newAssignEnv(t)
-	role := env.createRole(t, env.testPerms(t, 1), false)
+	perms := env.testPerms(t, 2)
+	role, other := env.createRole(t, perms[:1], false), env.createRole(t, perms[1:], false)
 	team := env.createTeam(t)
 	twice := asgErr("Two resources claim one grant", fmt.Sprintf("also assigns role %q to team %d", role.UID, team))
 	newRole := fmt.Sprintf("resource \"grafanarbac_custom_role\" \"new\" {\n  name = %q\n}\n", env.randName("custom:acc:dup"))
@@ -246,7 +247,13 @@ func TestAccTeamRoleAssignment_duplicateGrant(t *testing.T) {
 		CheckDestroy:             checkTeamHasRole(env, team, role.UID, false),
 		Steps: []resource.TestStep{
 			{Config: env.config(teamAssignmentHCL("a", team, role.UID, ""), teamAssignmentHCL("b", team, role.UID, "")), PlanOnly: true, ExpectError: twice},
-			{Config: env.config(teamAssignmentHCL("a", team, role.UID, "")), ConfigPlanChecks: asgEmptyPlanAfterApply, Check: checkTeamHasRole(env, team, role.UID, true)},
+			{Config: env.config(teamAssignmentHCL("a", team, other.UID, "")), ConfigPlanChecks: asgEmptyPlanAfterApply},
+			{
+				// A replaced resource is planned twice in one operation; it is not its own duplicate.
+				Config:           env.config(teamAssignmentHCL("a", team, role.UID, "")),
+				ConfigPlanChecks: asgPlanAction("grafanarbac_team_role_assignment.a", plancheck.ResourceActionDestroyBeforeCreate),
+				Check:            checkTeamHasRole(env, team, role.UID, true),
+			},
 			{Config: env.config(teamAssignmentHCL("a", team, role.UID, ""), teamAssignmentHCL("b", team, role.UID, "")), PlanOnly: true, ExpectError: twice},
 			{
 				Config:      env.config(teamAssignmentHCL("a", team, role.UID, ""), newRole, byRef("c"), byRef("d")),

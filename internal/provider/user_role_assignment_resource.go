@@ -134,7 +134,7 @@ func (r *userRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 	}
 	if state != nil && plan.OrgID.Equal(state.OrgID) && plan.UserID.Equal(state.UserID) &&
 		plan.RoleUID.Equal(state.RoleUID) && plan.Global.Equal(state.Global) {
-		r.claim(plan, &resp.Diagnostics)
+		r.claim(ctx, plan, resp)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 		return // nothing changes
 	}
@@ -154,12 +154,12 @@ func (r *userRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.claim(plan, &resp.Diagnostics)
+	r.claim(ctx, plan, resp)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
 // claim records the planned grant, failing a second resource that plans it.
-func (r *userRoleAssignmentResource) claim(plan userRoleAssignmentModel, diags *diag.Diagnostics) {
+func (r *userRoleAssignmentResource) claim(ctx context.Context, plan userRoleAssignmentModel, resp *resource.ModifyPlanResponse) {
 	if r.data == nil || plan.OrgID.IsUnknown() || plan.UserID.IsUnknown() || plan.RoleUID.IsUnknown() || plan.Global.IsUnknown() {
 		return
 	}
@@ -167,8 +167,8 @@ func (r *userRoleAssignmentResource) claim(plan userRoleAssignmentModel, diags *
 	if plan.Global.ValueBool() {
 		where = "globally"
 	}
-	r.data.claims.claim("user "+plan.importID(),
-		fmt.Sprintf("assigns role %q to user %d %s", plan.RoleUID.ValueString(), plan.UserID.ValueInt64(), where), path.Root("role_uid"), diags)
+	r.data.claims.claim(ctx, resp.Private, "user "+plan.importID(),
+		fmt.Sprintf("assigns role %q to user %d %s", plan.RoleUID.ValueString(), plan.UserID.ValueInt64(), where), path.Root("role_uid"), &resp.Diagnostics)
 }
 
 // userHasRole reports whether the user holds the role; false for a user that
