@@ -149,6 +149,9 @@ func (e *Emulator) listTeamRoles(c *call) {
 	s := e.s
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	if !e.inTargetOrg(c) {
+		return
+	}
 	if !e.require(c, e.perms(c), e.acts().teamsRolesRead, "teams:id:"+c.param("teamId")) {
 		return
 	}
@@ -254,6 +257,9 @@ func (e *Emulator) setTeamRoles(c *call) {
 	s := e.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if !e.inTargetOrg(c) {
+		return
+	}
 	a := e.acts()
 	p := e.perms(c)
 	if !e.require(c, p, a.teamsRolesAdd, a.delegate) || !e.require(c, p, a.teamsRolesRemove, a.delegate) {
@@ -339,6 +345,9 @@ func (e *Emulator) listUserRoles(c *call) {
 	s := e.s
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	if !e.inTargetOrg(c) {
+		return
+	}
 	if !e.require(c, e.perms(c), e.acts().usersRolesRead, "users:id:"+c.param("userId")) {
 		return
 	}
@@ -399,6 +408,9 @@ func (e *Emulator) setUserRoles(c *call) {
 	s := e.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if !e.inTargetOrg(c) {
+		return
+	}
 	a := e.acts()
 	p := e.perms(c)
 	if !e.require(c, p, a.usersRolesAdd, a.delegate) || !e.require(c, p, a.usersRolesRemove, a.delegate) {

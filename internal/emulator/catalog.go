@@ -216,6 +216,18 @@ var catalogGen2 = []fixedDef{
 			"serviceaccounts.permissions:read", "serviceaccounts.permissions:write")), toAdmin},
 }
 
+// orgAdminRights are what an organization Admin (a user or a service
+// account) holds on generation 2, in its own org only, to manage roles: the
+// permissions of fixed:roles:reader and fixed:roles:writer, all org-level
+// (the contract's "Who may manage roles"). They are held beside basic_admin
+// rather than inside it because Grafana does not publish which role carries
+// them, and basic_admin's permission set stays what the contract says it is,
+// the union of its default fixed roles: reading, editing or resetting the
+// basic role neither shows nor changes them. Global roles, basic-role writes
+// and global assignments still need a server admin (isServerAdmin), and
+// delegation still applies. Generation 1 (8.5) gives Admin no such rights.
+var orgAdminRights = g2RolesWrite
+
 // basicRoles are generation 2's basic roles, in a stable order.
 var basicRoles = []struct{ builtin, uid, name string }{
 	{roleViewer, "basic_viewer", "basic:viewer"},

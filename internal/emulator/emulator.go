@@ -31,8 +31,10 @@ type Config struct {
 
 	// Version is the Grafana version reported on /api/health, whose API the
 	// emulator follows where it changed within a generation: 9.2 added
-	// /roles/:uid/assignments, 10.0 the basic role None, and from 13.3 the
-	// permissions a role update removes are no longer delegation-checked.
+	// /roles/:uid/assignments, 10.0 the basic role None, 12.0 answers GET
+	// /api/user of a service account from its identity (404 before), and
+	// from 13.3 the permissions a role update removes are no longer
+	// delegation-checked.
 	// Empty means the generation's default: 8.5.27, 12.3.0 or 13.0.0. It
 	// must fit Generation (8 → 8.5.x, 12 → 9 to 12, 13 → 13 and later).
 	Version string
@@ -121,8 +123,7 @@ func newUnprovisioned(cfg Config) *Emulator {
 		addTo(s.userRoles, assignKey{id: 1}, uid)
 	}
 	for _, name := range cfg.Teams {
-		s.teams[s.nextTeam] = &team{id: s.nextTeam, orgID: 1, name: name, members: map[int64]struct{}{}}
-		s.nextTeam++
+		s.addTeam(1, name, "")
 	}
 	return e
 }
@@ -187,10 +188,12 @@ func (e *Emulator) SetFaults(f Faults) {
 
 func (s *store) addUser(u *user) {
 	u.id = s.nextUser
+	u.uid = newObjectUID()
 	s.nextUser++
 	if u.created.IsZero() {
 		u.created = time.Now().UTC().Truncate(time.Second)
 	}
+	u.updated = u.created
 	s.users[u.id] = u
 	if u.login != "" {
 		s.logins[strings.ToLower(u.login)] = u.id
@@ -286,6 +289,8 @@ func init() {
 	add(0, "DELETE", ac+"/roles/:uid", (*Emulator).deleteRole)
 	add(2, "GET", ac+"/roles/:uid/assignments", (*Emulator).roleAssignments)
 	routes[len(routes)-1].since = [2]int{9, 2}
+	add(2, "PUT", ac+"/roles/:uid/assignments", (*Emulator).setRoleAssignments)
+	routes[len(routes)-1].since = [2]int{9, 2}
 	add(2, "POST", ac+"/roles/hard-reset", (*Emulator).hardReset)
 	add(1, "GET", ac+"/builtin-roles", (*Emulator).listBuiltin)
 	add(1, "POST", ac+"/builtin-roles", (*Emulator).addBuiltin)
@@ -309,6 +314,15 @@ func init() {
 	add(0, "POST", "/api/admin/users", (*Emulator).createUser)
 	add(0, "DELETE", "/api/admin/users/:userId", (*Emulator).deleteUser)
 	add(0, "GET", "/api/users/lookup", (*Emulator).lookupUser)
+	add(0, "GET", "/api/user", (*Emulator).signedInUser)
+	add(0, "GET", "/api/users", (*Emulator).listUsers)
+	add(0, "GET", "/api/users/search", (*Emulator).searchUsers)
+	add(0, "GET", "/api/users/:userId", (*Emulator).getUser)
+	add(0, "GET", "/api/org/users", (*Emulator).listCurrentOrgUsers)
+	add(0, "GET", "/api/orgs/name/:name", (*Emulator).getOrgByName) // before :orgId/users: an org may be named "users"
+	add(0, "GET", "/api/orgs/:orgId/users", (*Emulator).listOrgUsers)
+	add(0, "GET", "/api/orgs/:orgId", (*Emulator).getOrg)
+	add(0, "DELETE", "/api/orgs/:orgId", (*Emulator).deleteOrg)
 	add(0, "POST", "/api/teams", (*Emulator).createTeam)
 	add(0, "GET", "/api/teams/search", (*Emulator).searchTeams)
 	add(0, "GET", "/api/teams/:teamId", (*Emulator).getTeam)
@@ -318,6 +332,11 @@ func init() {
 	add(2, "POST", "/api/serviceaccounts", (*Emulator).createServiceAccount)
 	add(2, "POST", "/api/serviceaccounts/:serviceAccountId/tokens", (*Emulator).createToken)
 	add(2, "DELETE", "/api/serviceaccounts/:serviceAccountId", (*Emulator).deleteServiceAccount)
+	add(2, "GET", "/api/serviceaccounts/search", (*Emulator).searchServiceAccounts)
+	add(2, "GET", "/api/serviceaccounts/:serviceAccountId", (*Emulator).getServiceAccount)
+	add(2, "PATCH", "/api/serviceaccounts/:serviceAccountId", (*Emulator).updateServiceAccount)
+	add(2, "GET", "/api/serviceaccounts/:serviceAccountId/tokens", (*Emulator).listTokens)
+	add(2, "DELETE", "/api/serviceaccounts/:serviceAccountId/tokens/:tokenId", (*Emulator).deleteToken)
 
 	pub := func(method, pattern string, h handler) {
 		add(0, method, pattern, h)
@@ -509,7 +528,7 @@ func (e *Emulator) authenticate(c *call) authResult {
 			return unauthorized()
 		}
 		u = s.users[id]
-		if u == nil {
+		if u == nil || u.disabled {
 			return unauthorized()
 		}
 	default:

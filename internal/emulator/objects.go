@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 )
 
 // Grafana's ordinary objects, only as far as role assignments need them.
@@ -220,20 +219,21 @@ func (e *Emulator) lookupUser(c *call) {
 		c.notFound("user")
 		return
 	}
-	c.json(http.StatusOK, map[string]any{
-		"id": u.id, "login": u.login, "email": u.email, "name": u.name, "orgId": u.defaultOrg,
-		"isGrafanaAdmin": u.serverAdmin, "isDisabled": false, "isExternal": false,
-		"createdAt": ts(u.created), "updatedAt": ts(u.created),
-	})
+	c.json(http.StatusOK, e.userProfile(u))
 }
 
 // Teams.
 
-func teamJSON(t *team) map[string]any {
-	return map[string]any{
+// teamJSON is a TeamDTO; generation 2 adds uid and isProvisioned.
+func (e *Emulator) teamJSON(t *team) map[string]any {
+	m := map[string]any{
 		"id": t.id, "orgId": t.orgID, "name": t.name, "email": t.email,
 		"avatarUrl": "/avatar/" + strconv.FormatInt(t.id, 10), "memberCount": len(t.members), "permission": 0,
 	}
+	if e.gen2() {
+		m["uid"], m["isProvisioned"] = t.uid, false
+	}
+	return m
 }
 
 func (e *Emulator) createTeam(c *call) {
@@ -260,11 +260,12 @@ func (e *Emulator) createTeam(c *call) {
 			return
 		}
 	}
-	t := &team{id: s.nextTeam, orgID: c.orgID, name: body.Name, email: body.Email, members: map[int64]struct{}{}}
-	s.nextTeam++
-	s.teams[t.id] = t
-	s.touch()
-	c.json(http.StatusOK, map[string]any{"teamId": t.id, "message": "Team created"})
+	t := s.addTeam(c.orgID, body.Name, body.Email)
+	out := map[string]any{"teamId": t.id, "message": "Team created"}
+	if e.gen2() {
+		out["uid"] = t.uid
+	}
+	c.json(http.StatusOK, out)
 }
 
 // teamReader: an org Admin reads every team of the org, others only their own.
@@ -292,7 +293,7 @@ func (e *Emulator) getTeam(c *call) {
 		c.forbidden("teams:read")
 		return
 	}
-	c.json(http.StatusOK, teamJSON(t))
+	c.json(http.StatusOK, e.teamJSON(t))
 }
 
 func (e *Emulator) searchTeams(c *call) {
@@ -314,11 +315,12 @@ func (e *Emulator) searchTeams(c *call) {
 		found = append(found, t)
 	}
 	slices.SortFunc(found, func(a, b *team) int { return strings.Compare(a.name, b.name) })
-	teams := make([]map[string]any, len(found))
-	for i, t := range found {
-		teams[i] = teamJSON(t)
+	page, perPage := paging(c)
+	teams := []map[string]any{}
+	for _, t := range pageOf(found, page, perPage) {
+		teams = append(teams, e.teamJSON(t))
 	}
-	c.json(http.StatusOK, map[string]any{"totalCount": len(teams), "teams": teams, "page": 1, "perPage": 1000})
+	c.json(http.StatusOK, map[string]any{"totalCount": len(found), "teams": teams, "page": page, "perPage": perPage})
 }
 
 func (e *Emulator) deleteTeam(c *call) {
@@ -392,119 +394,4 @@ func (e *Emulator) removeTeamMember(c *call) {
 	delete(t.members, id)
 	s.touch()
 	c.json(http.StatusOK, message{"Team member removed"})
-}
-
-// Service accounts (generation 2).
-
-func slug(name string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(name) {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(r)
-		case b.Len() > 0 && !strings.HasSuffix(b.String(), "-"):
-			b.WriteByte('-')
-		}
-	}
-	return strings.TrimSuffix(b.String(), "-")
-}
-
-func (e *Emulator) createServiceAccount(c *call) {
-	var body struct {
-		Name string `json:"name"`
-		Role string `json:"role"`
-	}
-	if !c.decode(&body) {
-		return
-	}
-	s := e.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !e.orgAdmin(c) {
-		return
-	}
-	if strings.TrimSpace(body.Name) == "" {
-		c.msg(http.StatusBadRequest, "service account name is required")
-		return
-	}
-	if body.Role == "" {
-		body.Role = roleViewer
-	}
-	if !e.validOrgRole(body.Role) {
-		c.msg(http.StatusBadRequest, "invalid role %q", body.Role)
-		return
-	}
-	login := "sa-" + strconv.FormatInt(c.orgID, 10) + "-" + slug(body.Name)
-	if s.userByLogin(login) != nil {
-		c.msg(http.StatusConflict, "service account already exists")
-		return
-	}
-	u := &user{
-		login: login, name: body.Name, serviceAccount: true,
-		orgs: map[int64]string{c.orgID: body.Role}, defaultOrg: c.orgID, tokens: map[string]string{},
-	}
-	s.addUser(u)
-	c.json(http.StatusCreated, map[string]any{
-		"id": u.id, "name": u.name, "login": u.login, "orgId": c.orgID, "role": body.Role,
-		"isDisabled": false, "tokens": 0,
-	})
-}
-
-func (e *Emulator) serviceAccountOf(c *call) *user {
-	id, err := strconv.ParseInt(c.param("serviceAccountId"), 10, 64)
-	u := e.s.users[id]
-	if err != nil || u == nil || !u.serviceAccount || u.defaultOrg != c.orgID {
-		c.notFound("service account")
-		return nil
-	}
-	return u
-}
-
-func (e *Emulator) createToken(c *call) {
-	var body struct {
-		Name string `json:"name"`
-	}
-	if !c.decode(&body) {
-		return
-	}
-	s := e.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !e.orgAdmin(c) {
-		return
-	}
-	u := e.serviceAccountOf(c)
-	if u == nil {
-		return
-	}
-	if strings.TrimSpace(body.Name) == "" {
-		c.msg(http.StatusBadRequest, "token name is required")
-		return
-	}
-	if _, taken := u.tokens[body.Name]; taken {
-		c.msg(http.StatusConflict, "service account token with given name already exists")
-		return
-	}
-	key := "glsa_" + randomString(32, uidAlphabet) + "_" + randomString(8, "0123456789abcdef")
-	h := hashToken(key)
-	u.tokens[body.Name] = h
-	s.tokens[h] = u.id
-	s.nextToken++
-	s.touch()
-	c.json(http.StatusOK, map[string]any{"id": s.nextToken, "name": body.Name, "key": key})
-}
-
-func (e *Emulator) deleteServiceAccount(c *call) {
-	s := e.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !e.orgAdmin(c) {
-		return
-	}
-	u := e.serviceAccountOf(c)
-	if u == nil {
-		return
-	}
-	s.removeUser(u)
-	c.json(http.StatusOK, message{"Service account deleted"})
 }

@@ -49,6 +49,16 @@ func FuzzRequestDecoding(f *testing.F) {
 		{12, 0, ac + "/roles/%zz", ``},
 		{12, 0, "/api/users/lookup?loginOrEmail=admin", ``},
 		{12, 4, "/api/org/users/1", `{"role":"Nobody"}`},
+		{12, 2, ac + "/roles/fz-role/assignments", `{"users":[1,1,-3],"teams":[1],"service_accounts":null}`},
+		{13, 2, ac + "/roles/basic_viewer/assignments", `{"Teams":[1]}`},
+		{12, 0, ac + "/roles?targetOrgId=-1", ``},
+		{12, 2, ac + "/teams/1/roles?targetOrgId=99999999999999999999", `{"roleUids":[]}`},
+		{12, 3, "/api/orgs/1", ``},
+		{12, 0, "/api/users/search?query=%25&page=-2&perpage=99999999999", ``},
+		{12, 0, "/api/serviceaccounts/search?perpage=0&disabled=maybe", ``},
+		{12, 4, "/api/serviceaccounts/2", `{"name":null,"role":"Admin","isDisabled":"no"}`},
+		{12, 3, "/api/serviceaccounts/2/tokens/abc", ``},
+		{8, 0, "/api/orgs/name/Main%20Org.", ``},
 	} {
 		f.Add(seed.gen, seed.method, seed.path, []byte(seed.body), true)
 	}

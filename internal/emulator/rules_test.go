@@ -22,7 +22,8 @@ func TestCovers(t *testing.T) {
 		{"*", "anything:at:all", true},
 		{"*", "", true},
 		{"", "", true},
-		{"users:*", "", false},
+		{"users:*", "", true},
+		{"users:id:1", "", true},
 		{"", "users:id:1", false},
 		{"users*", "users:id:1", true},
 		{"teams:*", "users:id:1", false},
@@ -76,7 +77,8 @@ func TestDelegation(t *testing.T) {
 			{"no permissions", nil, 0},
 			{"broader scope", []P{{"datasources:read", "datasources:*"}}, 403},
 			{"other id", []P{{"datasources:read", "datasources:uid:abd"}}, 403},
-			{"empty scope not covered by a scoped wildcard", []P{{"reports:read", ""}}, 403},
+			{"empty scope: the action held with a scope", []P{{"reports:read", ""}}, 0},
+			{"empty scope: the action not held", []P{{"reports:write", ""}}, 403},
 			{"other action", []P{{"reports:write", "reports:*"}}, 403},
 			{"one of several missing", []P{{"reports:read", "reports:*"}, {"users:read", "global.users:*"}}, 403},
 			{"escalate itself", []P{{"roles:write", escalateScope}}, 403},
@@ -691,8 +693,12 @@ func TestEffectivePermissions(t *testing.T) {
 		if len(ed) <= len(v) || len(ad) <= len(ed) {
 			t.Errorf("sizes viewer %d editor %d admin %d", len(v), len(ed), len(ad))
 		}
-		if ad[P{"roles:write", e.delegate()}] {
-			t.Error("an org Admin holds roles:write by default")
+		// Generation 2 gives an org Admin the role-management rights in its org.
+		if got := ad[P{"roles:write", e.delegate()}]; got != (e.gen != 8) {
+			t.Errorf("an org Admin holds roles:write: %v", got)
+		}
+		if ed[P{"roles:write", e.delegate()}] {
+			t.Error("an org Editor holds roles:write")
 		}
 
 		// Team membership brings the team's roles.
@@ -744,6 +750,9 @@ func TestSelfLockOut(t *testing.T) {
 		t.Run(fmt.Sprintf("gen%d", gen), func(t *testing.T) {
 			t.Parallel()
 			e := start(t, gen)
+			// As an Admin of org 1 the admin would keep the org Admin's
+			// role-management rights there; lock out a server admin who is not.
+			e.setOrgRole(1, 1, "Viewer")
 			ga := e.mustRole("basic_grafana_admin")
 			var kept []P
 			for _, p := range ga.Permissions {
@@ -761,6 +770,16 @@ func TestSelfLockOut(t *testing.T) {
 			}
 			if slices.ContainsFunc(e.ownPerms(admin), func(p P) bool { return p.Action == "roles:write" }) {
 				t.Error("admin still holds roles:write")
+			}
+
+			// An Admin of org 1 keeps the org Admin's rights there, and restores it.
+			kept2 := start(t, gen)
+			kept2.want(200, admin, "PUT", "/api/access-control/roles/basic_grafana_admin", map[string]any{
+				"name": ga.Name, "global": true, "hidden": true, "permissions": kept})
+			kept2.want(200, admin, "PUT", "/api/access-control/roles/basic_grafana_admin", map[string]any{
+				"name": ga.Name, "global": true, "hidden": true, "permissions": ga.Permissions})
+			if r := kept2.mustRole("basic_grafana_admin"); !samePerms(r.Permissions, ga.Permissions) {
+				t.Error("the org Admin did not restore basic_grafana_admin")
 			}
 		})
 	}

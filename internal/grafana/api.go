@@ -122,6 +122,8 @@ type Team struct {
 	Email string `json:"email"`
 }
 
+// User is a user as GET /api/user and /api/users/lookup answer; a service
+// account is never a server admin (IsGrafanaAdmin).
 type User struct {
 	ID             int64  `json:"id"`
 	Login          string `json:"login"`

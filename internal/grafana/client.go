@@ -180,6 +180,10 @@ func (c *Client) WithOrg(orgID int64) *Client {
 // OrgID is the organisation sent in X-Grafana-Org-Id.
 func (c *Client) OrgID() int64 { return c.org }
 
+// UsesToken reports credentials sent as a bearer token (a service account's,
+// or an API key), not user:password.
+func (c *Client) UsesToken() bool { return strings.HasPrefix(c.impl.authorization, "Bearer ") }
+
 // URL is the base URL (without credentials).
 func (c *Client) URL() string { return c.impl.base }
 

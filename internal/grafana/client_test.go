@@ -1035,3 +1035,21 @@ func TestEncodedRequestIsJSON(t *testing.T) {
 		t.Error("version 0 was sent")
 	}
 }
+
+// GET /api/user as Grafana answers it: the caller, with isGrafanaAdmin.
+func TestGetCurrentUser(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		jsonAnswer(w, 200, `{"id":3,"email":"sa-1-tf@localhost","name":"tf","login":"sa-1-tf","theme":"","orgId":1,
+			"isGrafanaAdmin":false,"isDisabled":false,"isExternal":false,"authLabels":null,"avatarUrl":"/avatar/x"}`)
+	})
+	u, err := newTestClient(t, f.URL, nil).GetCurrentUser(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (User{ID: 3, Login: "sa-1-tf", Email: "sa-1-tf@localhost", Name: "tf", OrgID: 1}); *u != want {
+		t.Errorf("user = %+v, want %+v", *u, want)
+	}
+	if r := f.requests()[0]; r.Method != "GET" || r.Path != "/api/user" {
+		t.Errorf("request = %s %s", r.Method, r.Path)
+	}
+}

@@ -85,6 +85,16 @@ func (c *Client) CreateUser(ctx context.Context, req CreateUserRequest) (int64, 
 	return int64(out.ID), err
 }
 
+// GetCurrentUser is GET /api/user: the user (or service account) whose
+// credentials the client uses. IsGrafanaAdmin tells a server admin.
+func (c *Client) GetCurrentUser(ctx context.Context) (*User, error) {
+	var u User
+	if err := c.do(ctx, &request{method: http.MethodGet, path: "/api/user", out: &u, idempotent: true}); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
 func (c *Client) LookupUser(ctx context.Context, loginOrEmail string) (*User, error) {
 	var u User
 	err := c.do(ctx, &request{

@@ -227,6 +227,8 @@ func providerBadInputCases(t *testing.T, env *acctest.Env) []badInputCase {
 		{name: "GRAFANA_TIMEOUT zero", env: fromEnv.with("GRAFANA_TIMEOUT", "0"), config: noProvider, expect: diagPattern(`Invalid GRAFANA_TIMEOUT.*at least 1, not "0"`)},
 		{name: "GRAFANA_INSECURE_SKIP_VERIFY not a bool", env: fromEnv.with("GRAFANA_INSECURE_SKIP_VERIFY", "maybe"), config: noProvider, expect: diagPattern(`GRAFANA_INSECURE_SKIP_VERIFY must be true or false, not "maybe"`)},
 		{name: "GRAFANA_HTTP_HEADERS not JSON", env: fromEnv.with("GRAFANA_HTTP_HEADERS", "X-A=b"), config: noProvider, expect: diagPattern(`GRAFANA_HTTP_HEADERS must be a JSON object of strings`)},
+		{name: "plan_checks unknown", config: good(`plan_checks = "strict"`), expect: diagPattern(`plan_checks value must be one of:.*"error".*"warn".*"off"`)},
+		{name: "GRAFANA_PLAN_CHECKS unknown", env: fromEnv.with("GRAFANA_PLAN_CHECKS", "no"), config: noProvider, expect: diagPattern(`Invalid plan_checks.*must be one of error, warn, off, not "no".*GRAFANA_PLAN_CHECKS`)},
 		{name: "GRAFANA_API_GENERATION unknown", env: fromEnv.with("GRAFANA_API_GENERATION", "7"), config: noProvider, expect: diagPattern(`api_generation must be one of auto, 8, 9\+, not "7".*GRAFANA_API_GENERATION`)},
 		{name: "GRAFANA_CA_CERT unreadable", env: fromEnv.with("GRAFANA_CA_CERT", "/nonexistent/ca.pem"), config: noProvider, expect: diagPattern(`Cannot read ca_cert`)},
 		{name: "GRAFANA_TLS_CERT without key", env: fromEnv.with("GRAFANA_TLS_CERT", string(pki.ClientCertPEM)), config: noProvider, expect: diagPattern(`Incomplete client certificate`)},
@@ -433,15 +435,19 @@ func resourceBadInputCases(t *testing.T, env *acctest.Env, fx badInputFixtures) 
 		)
 	}
 	if fx.token != "" {
-		// Only a server admin may change what is global, basic roles included.
+		// Only a server admin may change what is global, basic roles included:
+		// the plan says so (GET /api/user tells a server admin).
 		asToken := env.ProviderConfigWithAuth(fx.token)
 		cases = append(cases,
-			badInputCase{name: "custom_role global with a token", apply: true,
+			badInputCase{name: "custom_role global with a token",
 				config: asToken + "resource \"grafanarbac_custom_role\" \"bad\" {\n  name = \"custom:bad-input:global\"\n  global = true\n}\n",
-				expect: diagPattern(`Cannot create role.*need a Grafana server admin; a service-account token is not one`)},
-			badInputCase{name: "builtin_role_assignment with a token", apply: true,
+				expect: diagPattern(`Needs a Grafana server admin.*A global role needs a Grafana server admin.*plan_checks = "warn"`)},
+			badInputCase{name: "builtin_role_assignment with a token",
 				config: asToken + fmt.Sprintf("resource \"grafanarbac_builtin_role_assignment\" \"bad\" {\n  builtin_role = \"Viewer\"\n  role_uid = %q\n}\n", fx.roleUID),
-				expect: diagPattern(`grants to built-in roles .* need a Grafana server admin`)},
+				expect: diagPattern(`Needs a Grafana server admin.*a grant to a built-in role .* needs a Grafana server admin.*plan_checks = "warn"`)},
+			badInputCase{name: "default_assignment with a token",
+				config: asToken + "resource \"grafanarbac_default_assignment\" \"bad\" {\n  builtin_role = \"Viewer\"\n  fixed_role = \"fixed:annotations:reader\"\n}\n",
+				expect: diagPattern(`Needs a Grafana server admin.*A change to a default grant .* needs a Grafana server admin.*plan_checks = "warn"`)},
 		)
 	}
 	if fx.managedUID != "" {

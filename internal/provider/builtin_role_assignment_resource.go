@@ -57,6 +57,7 @@ func (r *builtinRoleAssignmentResource) Schema(_ context.Context, _ resource.Sch
 		MarkdownDescription: "Grants a custom or fixed role to a built-in role (`Viewer`, `Editor`, `Admin`, `Grafana Admin`).\n\n" +
 			"**Grafana 8 (API generation 1)** has built-in role assignments: this resource adds one, and removes it on destroy.\n\n" +
 			"**Grafana 9+ (generation 2)** has none; a built-in role is a basic role (`basic_viewer`, …) whose permissions can be edited. " +
+			"Basic roles are global, so this needs a Grafana server admin; the plan checks it (see the provider's `plan_checks`). " +
 			"The resource adds to the basic role exactly the role's permissions it lacks and records them in `granted_permissions`, " +
 			"together with those the basic role holds because another assigned custom role carries them too, unless Grafana grants them by " +
 			"default (the fixed roles it grants the built-in role, from Grafana's published catalog; a fixed role the provider does not know " +
@@ -177,6 +178,7 @@ func (r *builtinRoleAssignmentResource) ModifyPlan(ctx context.Context, req reso
 			}
 		}
 	}
+	checkBuiltinGrantNeed(ctx, r.data, plan, state, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
@@ -356,6 +358,7 @@ func (r *builtinRoleAssignmentResource) Create(ctx context.Context, req resource
 		err := client.AddBuiltinRoleAssignment(ctx, builtin, uid, m.Global.ValueBool())
 		r.data.reads.forgetBuiltinAssignments()
 		if err != nil {
+			err = explainBuiltinGrant(ctx, r.data, err, gen, m)
 			assignmentAPIError(&resp.Diagnostics, fmt.Sprintf("grant role %q to built-in role %q", uid, builtin), err)
 			return
 		}
@@ -426,6 +429,7 @@ func (r *builtinRoleAssignmentResource) syncGrant(ctx context.Context, client *g
 		return grafana.PermissionsMinus(next, removablePermissions(current, drop, others)), nil
 	})
 	if err != nil {
+		err = explainBuiltinGrant(ctx, r.data, err, grafana.Generation2, m)
 		assignmentAPIError(diags, fmt.Sprintf("grant role %q to built-in role %q", uid, m.BuiltinRole.ValueString()), err)
 		return types.Set{}, false
 	}

@@ -128,7 +128,7 @@ func (r *customRoleResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Default:             booldefault.StaticBool(false),
 			},
 			"global": schema.BoolAttribute{
-				MarkdownDescription: "Make the role visible in every organization (needs a Grafana server admin). Defaults to `false`. Changing it replaces the role.",
+				MarkdownDescription: "Make the role visible in every organization (needs a Grafana server admin, which the plan checks: see the provider's `plan_checks`). Defaults to `false`. Changing it replaces the role.",
 				Optional:            true,
 				Computed:            true,
 				Default:             booldefault.StaticBool(false),
@@ -260,7 +260,7 @@ func (r *customRoleResource) ModifyPlan(ctx context.Context, req resource.Modify
 		if !create {
 			prior = state
 		}
-		r.checkDelegation(ctx, plan, prior, &resp.Diagnostics)
+		r.checkRights(ctx, r.data.checker(&resp.Diagnostics), plan, prior)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
@@ -320,13 +320,26 @@ func (r *customRoleResource) planVersion(ctx context.Context, plan *customRoleMo
 	plan.Version = types.Int64Value(v)
 }
 
-// checkDelegation fails the plan when the provider's credentials lack a
-// permission the role would grant, or, before Grafana 13.3, one that an
-// update of prior removes: Grafana would answer 403 at apply.
-func (r *customRoleResource) checkDelegation(ctx context.Context, plan customRoleModel, prior *customRoleModel, diags *diag.Diagnostics) {
-	if r.data == nil || !permissionsKnown(ctx, plan.Permissions) || plan.OrgID.IsUnknown() {
+// checkRights runs the checks of the credentials' rights to create or
+// change the role (prior nil for a create).
+func (r *customRoleResource) checkRights(ctx context.Context, c checker, plan customRoleModel, prior *customRoleModel) {
+	if r.data == nil {
 		return
 	}
+	if plan.Global.ValueBool() {
+		checkServerAdmin(ctx, c, path.Root("global"), needGlobalRole)
+	}
+	r.checkDelegation(ctx, c, plan, prior)
+}
+
+// checkDelegation refuses the plan when the provider's credentials lack a
+// permission the role would grant, or, before Grafana 13.3, one that an
+// update of prior removes: Grafana would answer 403 at apply.
+func (r *customRoleResource) checkDelegation(ctx context.Context, c checker, plan customRoleModel, prior *customRoleModel) {
+	if r.data == nil || c.off() || !permissionsKnown(ctx, plan.Permissions) || plan.OrgID.IsUnknown() {
+		return
+	}
+	diags := c.diags
 	wanted, d := permissionsFromSet(ctx, plan.Permissions)
 	diags.Append(d...)
 	if d.HasError() {
@@ -346,7 +359,7 @@ func (r *customRoleResource) checkDelegation(ctx context.Context, plan customRol
 	}
 	held, err := r.data.callerPermissionsIn(ctx, plan.OrgID.ValueInt64())
 	if err != nil {
-		diags.AddWarning("Delegation not checked",
+		c.notChecked("Delegation not checked",
 			"Could not read the permissions of the provider's credentials, so the plan does not check that they hold the role's permissions: "+err.Error())
 		return
 	}
@@ -362,7 +375,7 @@ func (r *customRoleResource) checkDelegation(ctx context.Context, plan customRol
 			"\nUse credentials that hold them, or Grafana 13.3 or later.")
 	}
 	if len(detail) > 0 {
-		diags.AddAttributeError(path.Root("permissions"), "Permissions the provider cannot delegate", strings.Join(detail, "\n\n"))
+		c.refuse(path.Root("permissions"), "Permissions the provider cannot delegate", strings.Join(detail, "\n\n"))
 	}
 }
 
@@ -409,7 +422,7 @@ func (r *customRoleResource) setFromRole(ctx context.Context, m *customRoleModel
 func roleAPIError(diags *diag.Diagnostics, action, name string, err error) {
 	detail := fmt.Sprintf("Could not %s role %q: %s", action, name, err)
 	switch {
-	case grafana.IsForbidden(err):
+	case grafana.IsForbidden(err) && !isExplained(err):
 		detail += "\nThe provider's credentials lack a permission for this: roles:write (or roles:delete), " +
 			"or one of the role's permissions, which Grafana requires the caller to hold. " + serverAdminHint
 	case grafana.IsConflict(err):
@@ -453,6 +466,7 @@ func (r *customRoleResource) Create(ctx context.Context, req resource.CreateRequ
 		r.data.reads.forgetRole(role.UID)
 	}
 	if err != nil {
+		err = r.data.explainForbidden(err, func(c checker) { r.checkRights(ctx, c, plan, nil) })
 		roleAPIError(&resp.Diagnostics, "create", plan.Name.ValueString(), err)
 		return
 	}
@@ -516,6 +530,7 @@ func (r *customRoleResource) Update(ctx context.Context, req resource.UpdateRequ
 		})
 		r.data.reads.forgetRole(uid)
 		if err != nil {
+			err = r.data.explainForbidden(err, func(c checker) { r.checkRights(ctx, c, plan, &state) })
 			roleAPIError(&resp.Diagnostics, "update", plan.Name.ValueString(), err)
 			return
 		}

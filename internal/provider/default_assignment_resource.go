@@ -67,7 +67,8 @@ func (r *defaultAssignmentResource) Schema(_ context.Context, _ resource.SchemaR
 			"and only that one. A removal keeps every permission that another fixed role the basic role still holds in full also carries, " +
 			"so other grants stay intact. `affected_permissions` shows at plan time what the grant covers.\n\n" +
 			"The plan warns when a removal would take permissions the provider's own credentials use to manage roles (for example " +
-			"`roles:write` or `users.roles:add`): Grafana would then refuse to restore the grant with the same credentials.",
+			"`roles:write` or `users.roles:add`): Grafana would then refuse to restore the grant with the same credentials. " +
+			"Default grants are global, so a change needs a Grafana server admin; the plan checks it (see the provider's `plan_checks`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<builtin_role>:<fixed_role>`: the import ID.",
@@ -261,6 +262,9 @@ func (r *defaultAssignmentResource) ModifyPlan(ctx context.Context, req resource
 	if !assigned && (replace || state.Assigned.ValueBool()) {
 		warnSelfLockOut(ctx, r.data, path.Root("assigned"), fmt.Sprintf("%q", fixedName), builtin, affected, &resp.Diagnostics)
 	}
+	if replace || !plan.Assigned.Equal(state.Assigned) {
+		checkDefaultGrantNeed(ctx, r.data, g, affected, assigned, &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
@@ -329,6 +333,7 @@ func (r *defaultAssignmentResource) applyPlan(ctx context.Context, plan defaultA
 		if assigned {
 			verb = "restore"
 		}
+		err = r.data.explainForbidden(err, func(c checker) { checkServerAdmin(ctx, c, path.Root("assigned"), needDefaultGrant) })
 		assignmentAPIError(diags, fmt.Sprintf("%s the default grant of %q to %q", verb, fixedName, builtin), err)
 		return plan, change, false
 	}

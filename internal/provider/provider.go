@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -91,6 +92,7 @@ type providerModel struct {
 	RetryWait          types.Int64  `tfsdk:"retry_wait"`
 	Timeout            types.Int64  `tfsdk:"timeout"`
 	APIGeneration      types.String `tfsdk:"api_generation"`
+	PlanChecks         types.String `tfsdk:"plan_checks"`
 }
 
 func (p *grafanarbacProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -167,6 +169,16 @@ func (p *grafanarbacProvider) Schema(_ context.Context, _ provider.SchemaRequest
 					"`8` is Grafana 8.x (built-in role assignment endpoints), `9+` is Grafana 9 and later (basic roles). " +
 					"Defaults to `auto`, which asks Grafana once. May be set with `" + envAPIGeneration + "`.",
 				Validators: []validator.String{stringvalidator.OneOf(apiGenerations...)},
+			},
+			"plan_checks": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "What the plan does when the credentials lack a right Grafana will ask for at apply: a permission " +
+					"of a role they create, change or grant (delegation), or being a Grafana server admin (global roles and assignments; " +
+					"on Grafana 9+ grants to built-in roles and default grants). Grafana documents some of these rules only in part. " +
+					"`" + planChecksError + "` (the default) fails the plan; `" + planChecksWarn + "` warns and lets the apply go ahead " +
+					"(a 403 then still says what was needed); `" + planChecksOff + "` skips these checks and the requests they make. " +
+					"Checks of the input itself (names, scopes, built-in role names) are not affected. May be set with `" + envPlanChecks + "`.",
+				Validators: []validator.String{stringvalidator.OneOf(planChecksModes...)},
 			},
 		},
 	}
@@ -247,6 +259,7 @@ type settings struct {
 	retryWait, timeout      time.Duration
 	generation              grafana.Generation
 	generationName          string
+	planChecks              string
 }
 
 func (p *grafanarbacProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -306,7 +319,7 @@ func (p *grafanarbacProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 
-	data := &providerData{client: client, orgID: client.OrgID()}
+	data := &providerData{client: client, orgID: client.OrgID(), planChecks: s.planChecks}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -391,6 +404,7 @@ func resolveSettings(ctx context.Context, m providerModel, getenv func(string) s
 		tlsCert:        stringOr(m.TLSCert, getenv(envTLSCert)),
 		tlsKey:         stringOr(m.TLSKey, getenv(envTLSKey)),
 		generationName: stringOr(m.APIGeneration, getenv(envAPIGeneration)),
+		planChecks:     stringOr(m.PlanChecks, getenv(envPlanChecks)),
 	}
 	if s.url == "" {
 		diags.AddAttributeError(path.Root("url"), "Missing Grafana URL",
@@ -447,6 +461,12 @@ func resolveSettings(ctx context.Context, m providerModel, getenv func(string) s
 	default:
 		diags.AddAttributeError(path.Root("api_generation"), "Invalid api_generation",
 			fmt.Sprintf("api_generation must be one of %s, not %q.", strings.Join(apiGenerations, ", "), s.generationName)+fromEnv(m.APIGeneration, envAPIGeneration))
+	}
+	if s.planChecks == "" {
+		s.planChecks = planChecksError
+	} else if !slices.Contains(planChecksModes, s.planChecks) {
+		diags.AddAttributeError(path.Root("plan_checks"), "Invalid plan_checks",
+			fmt.Sprintf("plan_checks must be one of %s, not %q.", strings.Join(planChecksModes, ", "), s.planChecks)+fromEnv(m.PlanChecks, envPlanChecks))
 	}
 	return s
 }

@@ -129,19 +129,19 @@ func checkAssignableRole(ctx context.Context, data *providerData, uid string, or
 				"Set global = false (and org_id to the role's organization), or assign a global role.", role.Name, uid))
 		return nil
 	}
-	checkDelegable(ctx, data, orgID, role, diags)
+	checkDelegable(ctx, data.checker(diags), orgID, role)
 	return role
 }
 
-// checkDelegable fails the plan when the provider's credentials lack a
+// checkDelegable refuses the plan when the provider's credentials lack a
 // permission of the role: Grafana would refuse the assignment with a 403.
-func checkDelegable(ctx context.Context, data *providerData, orgID int64, role *grafana.Role, diags *diag.Diagnostics) {
-	if len(role.Permissions) == 0 {
+func checkDelegable(ctx context.Context, c checker, orgID int64, role *grafana.Role) {
+	if len(role.Permissions) == 0 || c.off() {
 		return
 	}
-	held, err := data.callerPermissionsIn(ctx, orgID)
+	held, err := c.data.callerPermissionsIn(ctx, orgID)
 	if err != nil {
-		diags.AddWarning("Delegation not checked",
+		c.notChecked("Delegation not checked",
 			"Could not read the permissions of the provider's credentials, so the plan does not check that they hold the role's permissions: "+err.Error())
 		return
 	}
@@ -149,10 +149,21 @@ func checkDelegable(ctx context.Context, data *providerData, orgID int64, role *
 	if len(missing) == 0 {
 		return
 	}
-	diags.AddAttributeError(path.Root("role_uid"), "Role the provider cannot assign",
+	c.refuse(path.Root("role_uid"), "Role the provider cannot assign",
 		fmt.Sprintf("Grafana lets a caller assign a role only when the caller holds every permission of the role. "+
 			"The provider's credentials lack these permissions of role %q:\n%s\n"+
 			"Assign a role without them, or use credentials that hold them.", role.Name, formatPermissionList(missing)))
+}
+
+// checkAssignmentRights runs the checks of the credentials' rights to assign
+// role uid, to explain a 403 of the apply.
+func checkAssignmentRights(ctx context.Context, c checker, uid string, orgID int64, global bool) {
+	if global {
+		checkServerAdmin(ctx, c, path.Root("global"), needGlobalAssignment)
+	}
+	if role, err := c.data.reads.role(ctx, orgClient(c.data, orgID), uid); err == nil {
+		checkDelegable(ctx, c, orgID, role)
+	}
 }
 
 // serverAdminHint is the other cause of a 403: what only a server admin may change.
@@ -164,7 +175,7 @@ const serverAdminHint = "Global roles, global assignments and, on Grafana 9+, gr
 func assignmentAPIError(diags *diag.Diagnostics, action string, err error) {
 	detail := err.Error()
 	switch {
-	case grafana.IsForbidden(err):
+	case grafana.IsForbidden(err) && !isExplained(err):
 		detail += "\nThe provider's credentials lack a permission for this (for example roles:write, teams.roles:add or users.roles:add), " +
 			"or one of the role's permissions, which Grafana requires the caller to hold. " + serverAdminHint
 	case grafana.IsNotFound(err):

@@ -175,6 +175,7 @@ func (r *teamRoleAssignmentResource) Create(ctx context.Context, req resource.Cr
 	err := client.AddTeamRole(ctx, teamID, uid)
 	r.data.reads.forgetTeamRoles(client.OrgID(), teamID)
 	if err != nil {
+		err = r.data.explainForbidden(err, func(c checker) { checkAssignmentRights(ctx, c, uid, orgID, false) })
 		assignmentAPIError(&resp.Diagnostics, what, err)
 		return
 	}

@@ -76,7 +76,7 @@ func (r *userRoleAssignmentResource) Schema(_ context.Context, _ resource.Schema
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"global": schema.BoolAttribute{
-				MarkdownDescription: "Assign in every organization the user belongs to (needs a Grafana server admin and a global role). Defaults to `false`. Changing it replaces the assignment.",
+				MarkdownDescription: "Assign in every organization the user belongs to (needs a Grafana server admin, which the plan checks, and a global role). Defaults to `false`. Changing it replaces the assignment.",
 				Optional:            true,
 				Computed:            true,
 				Default:             booldefault.StaticBool(false),
@@ -145,6 +145,9 @@ func (r *userRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 	}
 	plan.ID = types.StringValue(plan.importID())
 	checkAssignableRole(ctx, r.data, plan.RoleUID.ValueString(), plan.OrgID.ValueInt64(), plan.Global.ValueBool(), userAssignmentTarget, &resp.Diagnostics)
+	if plan.Global.ValueBool() {
+		checkServerAdmin(ctx, r.data.checker(&resp.Diagnostics), path.Root("global"), needGlobalAssignment)
+	}
 	// The same read Read uses; other errors are left to the apply, which reports them.
 	userID := plan.UserID.ValueInt64()
 	if _, err := r.data.reads.userRoles(ctx, orgClient(r.data, plan.OrgID.ValueInt64()), userID); grafana.IsNotFound(err) {
@@ -196,6 +199,9 @@ func (r *userRoleAssignmentResource) Create(ctx context.Context, req resource.Cr
 	err := client.AddUserRole(ctx, userID, uid, plan.Global.ValueBool())
 	r.data.reads.forgetUserRoles(userID)
 	if err != nil {
+		err = r.data.explainForbidden(err, func(c checker) {
+			checkAssignmentRights(ctx, c, uid, plan.OrgID.ValueInt64(), plan.Global.ValueBool())
+		})
 		assignmentAPIError(&resp.Diagnostics, what, err)
 		return
 	}
