@@ -193,6 +193,10 @@ func providerBadInputCases(t *testing.T, env *acctest.Env) []badInputCase {
 	good := func(attrs ...string) string { return withAuth(env.URL, env.Auth, attrs...) }
 	fromEnv := providerEnv{"GRAFANA_URL": env.URL, "GRAFANA_AUTH": env.Auth}
 	noProvider := providerBlockHCL() + readsGrafanaHCL
+	servedGeneration, otherGeneration := "9+", "8"
+	if env.Generation(t) == grafana.Generation1 {
+		servedGeneration, otherGeneration = otherGeneration, servedGeneration
+	}
 	return []badInputCase{
 		{name: "url unparsable", config: withAuth("://grafana", env.Auth), expect: diagPattern(`Invalid Grafana URL.*cannot be parsed`)},
 		{name: "url without host", config: withAuth("http://", env.Auth), expect: diagPattern(`Invalid Grafana URL.*cannot be parsed`)},
@@ -232,6 +236,14 @@ func providerBadInputCases(t *testing.T, env *acctest.Env) []badInputCase {
 		{name: "GRAFANA_API_GENERATION unknown", env: fromEnv.with("GRAFANA_API_GENERATION", "7"), config: noProvider, expect: diagPattern(`api_generation must be one of auto, 8, 9\+, not "7".*GRAFANA_API_GENERATION`)},
 		{name: "GRAFANA_CA_CERT unreadable", env: fromEnv.with("GRAFANA_CA_CERT", "/nonexistent/ca.pem"), config: noProvider, expect: diagPattern(`Cannot read ca_cert`)},
 		{name: "GRAFANA_TLS_CERT without key", env: fromEnv.with("GRAFANA_TLS_CERT", string(pki.ClientCertPEM)), config: noProvider, expect: diagPattern(`Incomplete client certificate`)},
+
+		// Issue 16, item 8: a URL that is not Grafana's root, a forced generation the server contradicts.
+		{name: "url with a sub-path nothing serves", config: withAuth(env.URL+"/grafana", env.Auth),
+			expect: diagPattern(`Not Grafana's root URL.*` + regexp.QuoteMeta(env.URL+"/grafana/api/access-control/status") + `.*with its sub-path`)},
+		{name: "api_generation contradicts Grafana", config: good(`api_generation = ` + hclQuote(otherGeneration)),
+			expect: diagPattern(`api_generation does not match Grafana.*Set api_generation = ` + regexp.QuoteMeta(strconv.Quote(servedGeneration)))},
+		{name: "GRAFANA_API_GENERATION contradicts Grafana", env: fromEnv.with("GRAFANA_API_GENERATION", otherGeneration), config: noProvider,
+			expect: diagPattern(`api_generation does not match Grafana.*comes from the GRAFANA_API_GENERATION environment variable`)},
 	}
 }
 
@@ -240,6 +252,7 @@ type badInputFixtures struct {
 	roleUID  string // a custom role of the provider's org (not global)
 	roleName string
 	teamID   int64
+	teamName string
 	userID   int64
 	// managedUID is a managed role of the provider's org ("" when Grafana
 	// lists none).
@@ -297,7 +310,7 @@ func newBadInputFixtures(t *testing.T, env *acctest.Env) badInputFixtures {
 			t.Fatalf("creating a token: %v", err)
 		}
 	}
-	fx.teamID, _ = env.CreateTeam(t, "bad-input")
+	fx.teamID, fx.teamName = env.CreateTeam(t, "bad-input")
 	fx.userID, _ = env.CreateUser(t, "bad-input")
 	if !env.Real() {
 		if fx.otherOrg, err = env.Client.CreateOrg(ctx, acctest.RandName("bad-input-org")); err != nil {
@@ -465,6 +478,42 @@ func resourceBadInputCases(t *testing.T, env *acctest.Env, fx badInputFixtures) 
 			config: team(fmt.Sprintf("team_id = %d\nrole_uid = %q\norg_id = %d", fx.otherTeamID, fx.roleUID, fx.otherOrg)),
 			expect: diagPattern(`Role belongs to another organization.*belongs to organization 1.*Set org_id = 1`)})
 	}
+
+	// Issue 16, items 3, 9 and 10.
+	perm := func(action, scope string) string {
+		return role(name + "\npermissions = [{ action = " + hclQuote(action) + ", scope = " + hclQuote(scope) + " }]")
+	}
+	cases = append(cases,
+		badInputCase{name: "custom_role action with a trailing space", config: perm("teams:read ", "teams:*"),
+			expect: diagPattern(`White space in a permission action.*"teams:read ".*Remove the white space, e\.g\. "teams:read"`)},
+		badInputCase{name: "custom_role action with a tab", config: perm("teams:\tread", "teams:*"), expect: diagPattern(`White space in a permission action`)},
+		badInputCase{name: "custom_role action without a verb", config: perm("teams", "teams:*"),
+			expect: diagPattern(`Malformed permission action.*"teams" is not of the form <resource>\[\.<sub>\]:<verb>`)},
+		badInputCase{name: "custom_role action with an empty verb", config: perm("teams:", "teams:*"), expect: diagPattern(`Malformed permission action.*"teams:"`)},
+		badInputCase{name: "custom_role action with an empty resource", config: perm(":read", "teams:*"), expect: diagPattern(`Malformed permission action.*":read"`)},
+		badInputCase{name: "custom_role scope with a space", config: perm("dashboards:read", "dashboards: *"),
+			expect: diagPattern(`White space in a permission scope.*"dashboards: \*".*e\.g\. "dashboards:\*"`)},
+		badInputCase{name: "custom_role scope with a wildcard inside", config: perm("dashboards:read", "dashboards:*:abc"),
+			expect: diagPattern(`Wildcard inside a permission scope.*"dashboards:\*:abc".*Use a scope such as "dashboards:\*"`)},
+		badInputCase{name: "custom_role scope with a question mark", config: perm("teams:read", "teams:id:1?"), expect: diagPattern(`Wildcard inside a permission scope.*"teams:id:1\?"`)},
+		badInputCase{name: "builtin_role_assignment Grafana Admin of an org role",
+			config: builtin(`builtin_role = "Grafana Admin"` + "\nrole_uid = \"" + fx.roleUID + "\"\nglobal = true"),
+			expect: diagPattern(`Global assignment of an organization's role.*Grafana Admin assignments are global.*make the role global .global = true on its grafanarbac_custom_role.`)},
+		badInputCase{name: "custom_role org_id that does not exist", config: role(name + "\norg_id = 987654\npermissions = [{ action = \"teams:read\", scope = \"teams:*\" }]"),
+			expect: diagPattern(`Organization not found.*Organization 987654 does not exist`)},
+		badInputCase{name: "team_role_assignment org_id that does not exist", config: team(fmt.Sprintf("team_id = %d\nrole_uid = %q\norg_id = 987654", fx.teamID, fx.roleUID)),
+			expect: diagPattern(`Organization not found.*Organization 987654 does not exist`)},
+		badInputCase{name: "team data source org_id that does not exist", config: ds("grafanarbac_team", "name = \"x\"\norg_id = 987654"),
+			expect: diagPattern(`Organization not found.*Organization 987654 does not exist`)},
+		badInputCase{name: "team data source name in another case", config: ds("grafanarbac_team", "name = "+hclQuote(strings.ToUpper(fx.teamName))),
+			expect: diagPattern(`Team not found.*Did you mean ` + regexp.QuoteMeta(strconv.Quote(fx.teamName)) + `\?`)},
+		badInputCase{name: "custom_role name taken by a different role", apply: true,
+			config: role("name = " + hclQuote(fx.roleName) + "\npermissions = [{ action = \"teams:read\", scope = \"teams:id:1\" }]"),
+			expect: diagPattern(`Cannot create role.*409.*The name is taken by role uid ` + regexp.QuoteMeta(fx.roleUID) + `, whose content differs`)},
+		badInputCase{name: "custom_role uid taken by a different role", apply: true,
+			config: role(name + "\nuid = " + hclQuote(fx.roleUID)),
+			expect: diagPattern(`Cannot create role.*409.*a role with uid "` + regexp.QuoteMeta(fx.roleUID) + `" exists, but differs`)},
+	)
 	cases = append(cases, safetyBadInputCases(t, env, fx)...)
 	return cases
 }

@@ -263,7 +263,11 @@ func (r *builtinRoleAssignmentResource) planGrant(ctx context.Context, plan buil
 		return unknown
 	}
 	orgID, global := plan.OrgID.ValueInt64(), plan.Global.ValueBool()
-	role := checkAssignableRole(ctx, r.data, plan.RoleUID.ValueString(), orgID, global, assignmentTarget{Kind: "built-in role"}, diags)
+	target := assignmentTarget{Kind: "built-in role"}
+	if plan.BuiltinRole.ValueString() == builtinRoleGrafanaAdmin {
+		target.GlobalOnly = "Grafana Admin assignments are global"
+	}
+	role := checkAssignableRole(ctx, r.data, plan.RoleUID.ValueString(), orgID, global, target, diags)
 	if diags.HasError() || gen == grafana.Generation1 {
 		return permissionsToSet(nil)
 	}

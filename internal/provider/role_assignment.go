@@ -74,6 +74,9 @@ type assignmentTarget struct {
 	Kind string // "built-in role", "team", "user"
 	// RefuseBasic refuses basic roles (Grafana refuses them for teams and users).
 	RefuseBasic bool
+	// GlobalOnly, when set, says why every assignment to the target is
+	// global (Grafana Admin's are).
+	GlobalOnly string
 }
 
 // checkAssignableRole runs the plan-time checks on the role a resource
@@ -124,9 +127,14 @@ func checkAssignableRole(ctx context.Context, data *providerData, uid string, or
 		return nil
 	}
 	if global && !role.Global {
+		fix := "Set global = false (and org_id to the role's organization), or assign a global role."
+		if target.GlobalOnly != "" {
+			// global = false is no way out here: it fails too.
+			fix = target.GlobalOnly + ", so only a global role can be assigned: make the role global " +
+				"(global = true on its grafanarbac_custom_role), or grant it to Admin, in its organization, instead."
+		}
 		diags.AddAttributeError(path.Root("global"), "Global assignment of an organization's role",
-			fmt.Sprintf("Role %q (uid %s) belongs to one organization, so it can only be assigned inside it. "+
-				"Set global = false (and org_id to the role's organization), or assign a global role.", role.Name, uid))
+			fmt.Sprintf("Role %q (uid %s) belongs to one organization, so it can only be assigned inside it. %s", role.Name, uid, fix))
 		return nil
 	}
 	checkDelegable(ctx, data.checker(diags), orgID, role)
@@ -140,6 +148,9 @@ func checkDelegable(ctx context.Context, c checker, orgID int64, role *grafana.R
 		return
 	}
 	held, err := c.data.callerPermissionsIn(ctx, orgID)
+	if err != nil && orgMissing(ctx, c.data, orgID, err, c.diags) {
+		return
+	}
 	if err != nil {
 		c.notChecked("Delegation not checked",
 			"Could not read the permissions of the provider's credentials, so the plan does not check that they hold the role's permissions: "+err.Error())

@@ -128,6 +128,8 @@ func (r *teamRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 		resp.Diagnostics.AddAttributeError(path.Root("team_id"), "Team not found",
 			fmt.Sprintf("No team with id %d in organization %d. Check team_id (the grafanarbac_team data source finds it by name) and org_id.", teamID, orgID))
 		return
+	case err != nil && orgMissing(ctx, r.data, orgID, err, &resp.Diagnostics):
+		return
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot read team", fmt.Sprintf("Reading team %d to check the assignment: %s", teamID, err))
 		return
