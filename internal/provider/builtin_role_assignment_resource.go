@@ -95,7 +95,7 @@ func (r *builtinRoleAssignmentResource) Schema(_ context.Context, _ resource.Sch
 				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
 			},
 			"org_id": schema.Int64Attribute{
-				MarkdownDescription: "Organization the grant holds in. Defaults to the provider's organization; `0` for a global assignment. Must not be set when `global = true`. Changing it replaces the assignment.",
+				MarkdownDescription: "Organization the grant holds in. At least 1; defaults to the provider's organization. Leave it unset when `global = true` (it then reads `0`). Changing it replaces the assignment.",
 				Optional:            true,
 				Computed:            true,
 				Validators:          []validator.Int64{int64validator.AtLeast(1)},
