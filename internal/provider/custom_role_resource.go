@@ -93,7 +93,7 @@ func (r *customRoleResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				},
 			},
 			"org_id": schema.Int64Attribute{
-				MarkdownDescription: "Organization of the role. Defaults to the provider's organization; `0` for a global role. Must not be set when `global = true`. Changing it replaces the role.",
+				MarkdownDescription: "Organization of the role. At least 1; defaults to the provider's organization. Leave it unset when `global = true` (it then reads `0`). Changing it replaces the role.",
 				Optional:            true,
 				Computed:            true,
 				Validators:          []validator.Int64{int64validator.AtLeast(1)},

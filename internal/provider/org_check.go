@@ -17,7 +17,7 @@ import (
 // user after permissions. Only a server admin may read an org; for other
 // credentials nothing is reported and the caller's own message stands.
 func orgMissing(ctx context.Context, data *providerData, orgID int64, err error, diags *diag.Diagnostics) bool {
-	if data == nil || orgID <= 0 || orgID == data.orgID || !(grafana.IsForbidden(err) || grafana.IsUnauthorized(err)) {
+	if data == nil || orgID <= 0 || orgID == data.orgID || (!grafana.IsForbidden(err) && !grafana.IsUnauthorized(err)) {
 		return false
 	}
 	if _, gerr := data.client.GetOrg(ctx, orgID); !grafana.IsNotFound(gerr) {
