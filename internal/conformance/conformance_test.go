@@ -121,35 +121,36 @@ func (v validating) Submit(op *runtime.ClientOperation) (any, error) {
 // value of a map.
 func validate(v reflect.Value) error {
 	switch v.Kind() {
-	case reflect.Slice, reflect.Map:
-		for it := v.MapRange; v.Kind() == reflect.Map; {
-			r := it()
-			for r.Next() {
-				if err := validate(r.Value()); err != nil {
-					return fmt.Errorf("%v: %w", r.Key(), err)
-				}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if err := validate(it.Value()); err != nil {
+				return fmt.Errorf("%v: %w", it.Key(), err)
 			}
-			return nil
 		}
+		return nil
+	case reflect.Slice:
 		for i := range v.Len() {
 			if err := validate(v.Index(i)); err != nil {
 				return fmt.Errorf("[%d]: %w", i, err)
 			}
 		}
 		return nil
-	}
-	if v.Kind() != reflect.Pointer {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return nil
+		}
+	default:
 		p := reflect.New(v.Type()) // Validate has a pointer receiver
 		p.Elem().Set(v)
 		v = p
 	}
-	if r, ok := v.Interface().(*models.RoleDTO); ok && r != nil && r.DisplayName == nil {
+	if r, ok := v.Interface().(*models.RoleDTO); ok && r.DisplayName == nil {
 		// Client quirk: its RoleDTO requires displayName, but Grafana leaves it out when empty (contract, role object; Grafana's pkg/services/accesscontrol/models.go RoleDTO, `displayName,omitempty`).
 		c := *r
 		c.DisplayName = new(string)
 		v = reflect.ValueOf(&c)
 	}
-	if m, ok := v.Interface().(interface{ Validate(strfmt.Registry) error }); ok && !(v.Kind() == reflect.Pointer && v.IsNil()) {
+	if m, ok := v.Interface().(interface{ Validate(strfmt.Registry) error }); ok {
 		return m.Validate(strfmt.Default)
 	}
 	return nil
