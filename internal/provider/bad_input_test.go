@@ -516,6 +516,58 @@ func resourceBadInputCases(t *testing.T, env *acctest.Env, fx badInputFixtures) 
 			config: role(name + "\nuid = " + hclQuote(fx.roleUID)),
 			expect: diagPattern(`Cannot create role.*409.*a role with uid "` + regexp.QuoteMeta(fx.roleUID) + `" exists, but differs`)},
 	)
+	cases = append(cases, safetyBadInputCases(t, env, fx)...)
+	return cases
+}
+
+// safetyBadInputCases are issue 16's plan-time refusals of assignments.
+func safetyBadInputCases(t *testing.T, env *acctest.Env, fx badInputFixtures) []badInputCase {
+	builtin := func(body string) string {
+		return env.ProviderConfig() + "resource \"grafanarbac_builtin_role_assignment\" \"bad\" {\n" + body + "\n}\n"
+	}
+	missing := "Viewer" // holds none of the fixture role's permissions
+	if _, err := env.Client.GetRole(context.Background(), "basic_none"); err == nil {
+		missing = "None"
+	}
+	importID := fmt.Sprintf("%d:%s:%s", env.OrgID, missing, fx.roleUID)
+	cases := []badInputCase{
+		{name: "builtin_role_assignment import of a grant that does not exist", config: builtin(fmt.Sprintf("builtin_role = %q\nrole_uid = %q", missing, fx.roleUID)),
+			importAddr: "grafanarbac_builtin_role_assignment.bad", importID: importID, expect: diagPattern(`Cannot import non-existent remote object`)},
+	}
+	// A default grant that harms nobody when removed.
+	inPlace := struct{ builtin, fixed string }{"Viewer", "fixed:annotations:reader"}
+	if env.Generation(t) == grafana.Generation1 {
+		inPlace.builtin, inPlace.fixed = "Admin", "fixed:reporting:admin:read"
+	}
+	// Removing a grant that is not in place (not a Viewer default).
+	notDefaults := []string{"fixed:dashboards:creator", "fixed:teams:creator"}
+	if env.Generation(t) == grafana.Generation1 {
+		notDefaults = []string{"fixed:datasources:reader"}
+	}
+	for _, fixed := range notDefaults {
+		cases = append(cases, badInputCase{name: "default_assignment removal of " + fixed + " from Viewer",
+			config: env.ProviderConfig() + fmt.Sprintf("resource \"grafanarbac_default_assignment\" \"bad\" {\n  builtin_role = \"Viewer\"\n  fixed_role = %q\n}\n", fixed),
+			expect: diagPattern(`Grant not in place.*` + regexp.QuoteMeta(strconv.Quote(fixed)) + `.*Remove this resource; to grant the role, use grafanarbac_builtin_role_assignment`)})
+	}
+
+	// Two resources claiming one grant: Terraform names the one that fails.
+	twice := func(typ, body string) string {
+		return env.ProviderConfig() + fmt.Sprintf("resource %q \"a\" {\n%s\n}\nresource %q \"b\" {\n%s\n}\n", typ, body, typ, body)
+	}
+	claimed := func(typ, what string) *regexp.Regexp {
+		return diagPattern(`Two resources claim one grant.*with ` + regexp.QuoteMeta(typ) + `\.[ab],.*Another resource in this configuration also ` + regexp.QuoteMeta(what) + `.*Keep only one of them`)
+	}
+	uid := strconv.Quote(fx.roleUID)
+	cases = append(cases,
+		badInputCase{name: "team_role_assignment same grant twice", config: twice("grafanarbac_team_role_assignment", fmt.Sprintf("team_id = %d\nrole_uid = %s", fx.teamID, uid)),
+			expect: claimed("grafanarbac_team_role_assignment", fmt.Sprintf("assigns role %s to team %d in organization %d", uid, fx.teamID, env.OrgID))},
+		badInputCase{name: "user_role_assignment same grant twice", config: twice("grafanarbac_user_role_assignment", fmt.Sprintf("user_id = %d\nrole_uid = %s", fx.userID, uid)),
+			expect: claimed("grafanarbac_user_role_assignment", fmt.Sprintf("assigns role %s to user %d in organization %d", uid, fx.userID, env.OrgID))},
+		badInputCase{name: "builtin_role_assignment same grant twice", config: twice("grafanarbac_builtin_role_assignment", fmt.Sprintf("builtin_role = \"Editor\"\nrole_uid = %s", uid)),
+			expect: claimed("grafanarbac_builtin_role_assignment", fmt.Sprintf(`grants role %s to built-in role "Editor"`, uid))},
+		badInputCase{name: "default_assignment same grant twice", config: twice("grafanarbac_default_assignment", fmt.Sprintf("builtin_role = %q\nfixed_role = %q", inPlace.builtin, inPlace.fixed)),
+			expect: claimed("grafanarbac_default_assignment", fmt.Sprintf("states the default grant of %q to %q", inPlace.fixed, inPlace.builtin))},
+	)
 	return cases
 }
 
@@ -608,9 +660,10 @@ func runBadInputBatch(t *testing.T, env *acctest.Env, targets badInputTargets, c
 		for i := range pending {
 			named := regexp.MustCompile(`\b` + label(i) + `\b`)
 			if cases[i].importAddr != "" {
-				// Terraform names no address in an import block's
-				// diagnostics; the provider's quotes the ID.
-				named = regexp.MustCompile(`(?i)import ID ` + regexp.QuoteMeta(strconv.Quote(cases[i].importID)))
+				// Terraform names no address in the provider's diagnostics
+				// of an import block, which quote the ID; its own (no such
+				// object) name the address.
+				named = regexp.MustCompile(`(?i)import ID ` + regexp.QuoteMeta(strconv.Quote(cases[i].importID)) + `|\b` + label(i) + `\b`)
 			}
 			var mine []string
 			for _, d := range diags {

@@ -17,6 +17,10 @@ type providerData struct {
 
 	// reads are shared by the resources of this operation (read_cache.go).
 	reads readCache
+	// claims are the grants planned in this operation (role_assignment.go).
+	claims grantClaims
+	// released are the basic-role grants destroyed in it (basic_role_writer.go).
+	released releasedGrants
 }
 
 // callerPermissions are the effective permissions of the provider's

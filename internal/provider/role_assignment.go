@@ -2,11 +2,13 @@ package provider
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -297,4 +299,68 @@ func warnSelfLockOut(ctx context.Context, data *providerData, attr path.Path, wh
 			"with the same credentials. Make sure the credentials keep them another way first (a Grafana server admin, or a team or user "+
 			"assignment of a role that carries them).",
 			what, builtin, formatPermissionList(lost), builtin))
+}
+
+// readBackNote ends a read-back failure turned into a warning.
+const readBackNote = "The grant was made, so it is saved as created; the next plan reads it again."
+
+// appendReadBack adds the diagnostics of the read-back that follows a
+// successful write, errors as warnings: an error would leave the resource
+// tainted, and the next apply would delete and re-add a correct grant.
+func appendReadBack(diags *diag.Diagnostics, read diag.Diagnostics) {
+	for _, d := range read {
+		if d.Severity() == diag.SeverityError {
+			diags.AddWarning(d.Summary(), d.Detail()+"\n"+readBackNote)
+			continue
+		}
+		diags.Append(d)
+	}
+}
+
+// grantClaims are the grants the resources of one Terraform operation plan
+// to hold, so that two resources claiming one grant fail the plan: each
+// would take the grant away when removed, though the other still claims it.
+// Terraform plans every resource of a configuration in one operation (one
+// provider configuration), but tells the provider no resource addresses:
+// the second claimant fails, naming the grant, and Terraform names it.
+//
+// Terraform plans a replaced resource twice (the second time as a create),
+// handing the first plan's private state to the second: a token kept there
+// tells the same resource from another one.
+type grantClaims struct {
+	mu sync.Mutex
+	m  map[string]string // grant → claimant's token
+}
+
+const grantClaimKey = "grant_claim"
+
+// privateState is the private state of a plan request or response.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// claim records the grant key for the resource planned with private and
+// reports a second resource claiming it; what describes the grant
+// ("assigns role … to team 5 …").
+func (c *grantClaims) claim(ctx context.Context, private privateState, key, what string, attr path.Path, diags *diag.Diagnostics) {
+	// A private state that cannot be used (a ModifyPlan called outside the
+	// framework, in unit tests) only loses the replacement's identity.
+	token, d := private.GetKey(ctx, grantClaimKey)
+	if d.HasError() || len(token) == 0 {
+		token = []byte(strconv.Quote(rand.Text())) // private state holds JSON
+		_ = private.SetKey(ctx, grantClaimKey, token)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]string{}
+	}
+	if first, ok := c.m[key]; !ok || first == string(token) {
+		c.m[key] = string(token)
+		return
+	}
+	diags.AddAttributeError(attr, "Two resources claim one grant",
+		fmt.Sprintf("Another resource in this configuration also %s. Terraform shows this resource's address; it does not tell "+
+			"the provider the other's. Keep only one of them: removing either would take away the grant the other still claims.", what))
 }

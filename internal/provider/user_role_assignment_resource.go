@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -53,7 +54,8 @@ func (r *userRoleAssignmentResource) Metadata(_ context.Context, req resource.Me
 func (r *userRoleAssignmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Grants one custom or fixed role to a user or a service account. Each resource adds and removes only its own " +
-			"assignment (Grafana's per-item endpoints), so several of them, and assignments made outside Terraform, can share a user.",
+			"assignment (Grafana's per-item endpoints), so several of them, and assignments made outside Terraform, can share a user. " +
+			"Two resources of one configuration that make the same assignment fail the plan.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<org_id>:<user_id>:<role_uid>`, or `global:<user_id>:<role_uid>` for a global assignment: the import ID.",
@@ -132,6 +134,7 @@ func (r *userRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 	}
 	if state != nil && plan.OrgID.Equal(state.OrgID) && plan.UserID.Equal(state.UserID) &&
 		plan.RoleUID.Equal(state.RoleUID) && plan.Global.Equal(state.Global) {
+		r.claim(ctx, plan, resp)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 		return // nothing changes
 	}
@@ -154,7 +157,21 @@ func (r *userRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.claim(ctx, plan, resp)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// claim records the planned grant, failing a second resource that plans it.
+func (r *userRoleAssignmentResource) claim(ctx context.Context, plan userRoleAssignmentModel, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || plan.OrgID.IsUnknown() || plan.UserID.IsUnknown() || plan.RoleUID.IsUnknown() || plan.Global.IsUnknown() {
+		return
+	}
+	where := fmt.Sprintf("in organization %d", plan.OrgID.ValueInt64())
+	if plan.Global.ValueBool() {
+		where = "globally"
+	}
+	r.data.claims.claim(ctx, resp.Private, "user "+plan.importID(),
+		fmt.Sprintf("assigns role %q to user %d %s", plan.RoleUID.ValueString(), plan.UserID.ValueInt64(), where), path.Root("role_uid"), &resp.Diagnostics)
 }
 
 // userHasRole reports whether the user holds the role; false for a user that
@@ -191,14 +208,16 @@ func (r *userRoleAssignmentResource) Create(ctx context.Context, req resource.Cr
 	plan.ID = types.StringValue(plan.importID())
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 
+	var read diag.Diagnostics
 	found, err := userHasRole(ctx, r.data, client, userID, uid)
 	switch {
 	case err != nil:
-		assignmentAPIError(&resp.Diagnostics, "read back the roles of user "+strconv.FormatInt(userID, 10), err)
+		assignmentAPIError(&read, "read back the roles of user "+strconv.FormatInt(userID, 10), err)
 	case !found:
-		resp.Diagnostics.AddError("Assignment not found after creating it",
+		read.AddError("Assignment not found after creating it",
 			fmt.Sprintf("Grafana accepted the request to %s but does not list it. Please report this issue.", what))
 	}
+	appendReadBack(&resp.Diagnostics, read)
 }
 
 func (r *userRoleAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
