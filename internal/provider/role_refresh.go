@@ -39,11 +39,7 @@ func stampOf(r *grafana.Role) roleStamp {
 	return roleStamp{Version: r.Version, Created: r.Created, Updated: r.Updated}
 }
 
-// privateState is the part of the framework's private state the stamp uses.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
+// privateState is declared in role_assignment.go.
 
 // rememberStamp records what a full read of role saw.
 func rememberStamp(ctx context.Context, private privateState, role *grafana.Role) diag.Diagnostics {
