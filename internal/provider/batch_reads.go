@@ -15,10 +15,10 @@ import (
 // batchLinger of each other share one search.
 const (
 	// batchLinger is how long the first reader of a batch waits for others:
-	// Terraform starts its concurrent reads within a few milliseconds, and a
-	// round trip to a remote Grafana costs 20-100 ms, so the wait pays for
-	// itself as soon as two readers share it.
-	batchLinger = 5 * time.Millisecond
+	// Terraform starts its concurrent reads within a few milliseconds (more
+	// on a loaded machine), and a round trip to a remote Grafana costs
+	// 20-100 ms, so the wait pays for itself as soon as two readers share it.
+	batchLinger = 10 * time.Millisecond
 	// batchMax ids go in one search: the body stays a few KiB, Grafana's
 	// query keeps its id list far below SQLite's old limit of 999 bound
 	// variables, and one failed call costs only that many reads again.

@@ -69,12 +69,14 @@ func TestAccRoleAssignments_batchedRefresh(t *testing.T) {
 					if n := counts["GET /api/access-control/teams/:teamId/roles"] + counts["GET /api/access-control/users/:userId/roles"]; n != 0 {
 						t.Errorf("a no-op plan read %d teams or users one by one, want 0: %v", n, counts)
 					}
-					// Terraform reads 10 at a time; each wave shares a search.
-					if n := counts["POST /api/access-control/teams/roles/search"]; n == 0 || n > teams/2 {
-						t.Errorf("team searches in a no-op plan of %d teams: %d, want 1 to %d", teams, n, teams/2)
+					// Terraform reads 10 at a time, and readers meeting within the
+					// linger share a search; how many meet depends on the machine's
+					// load, so only fewer requests than one per team or user is sure.
+					if n := counts["POST /api/access-control/teams/roles/search"]; n == 0 || n >= teams {
+						t.Errorf("team searches in a no-op plan of %d teams: %d, want 1 to %d", teams, n, teams-1)
 					}
-					if n := counts["POST /api/access-control/users/roles/search"]; n == 0 || n > users/2 {
-						t.Errorf("user searches in a no-op plan of %d users: %d, want 1 to %d", users, n, users/2)
+					if n := counts["POST /api/access-control/users/roles/search"]; n == 0 || n >= users {
+						t.Errorf("user searches in a no-op plan of %d users: %d, want 1 to %d", users, n, users-1)
 					}
 					if err := g.Client.RemoveTeamRole(ctx, teamIDs[7], hidden.UID); err != nil {
 						t.Fatal(err)
