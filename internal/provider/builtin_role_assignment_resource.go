@@ -271,7 +271,8 @@ func (r *builtinRoleAssignmentResource) planGrant(ctx context.Context, plan buil
 	if diags.HasError() || gen == grafana.Generation1 {
 		return permissionsToSet(nil)
 	}
-	roleChanging := plan.RoleVersion.IsUnknown() || (state != nil && !plan.RoleVersion.Equal(state.RoleVersion))
+	roleChanging := plan.RoleVersion.IsUnknown() || (state != nil && !plan.RoleVersion.Equal(state.RoleVersion)) ||
+		r.data.changing.has(orgID, plan.RoleUID.ValueString())
 	if role == nil || roleChanging {
 		return unknown
 	}

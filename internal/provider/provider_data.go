@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"strconv"
+	"sync"
 
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
@@ -19,6 +21,40 @@ type providerData struct {
 	claims grantClaims
 	// released are the basic-role grants destroyed in it (basic_role_writer.go).
 	released releasedGrants
+	// changing are the roles whose permissions this operation changes.
+	changing changingRoles
+}
+
+// changingRoles records the custom roles planned to change permissions (or
+// be replaced) in this operation. Terraform plans a role before the
+// assignments that reference its uid, in the plan and again in the apply, so
+// such an assignment finds its role here and plans to re-sync the basic role
+// after the role's update. Entries stay for the whole operation: the final
+// plan during the apply must repeat the first one.
+type changingRoles struct {
+	mu sync.Mutex
+	m  map[string]bool // "<org>:<uid>", org 0 for a global role
+}
+
+func changingRoleKey(orgID int64, uid string) string {
+	return strconv.FormatInt(orgID, 10) + ":" + uid
+}
+
+func (c *changingRoles) add(orgID int64, uid string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]bool{}
+	}
+	c.m[changingRoleKey(orgID, uid)] = true
+}
+
+// has tells whether the role uid that an assignment in orgID gets (the
+// org's role, or a global one) changes in this operation.
+func (c *changingRoles) has(orgID int64, uid string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[changingRoleKey(orgID, uid)] || c.m[changingRoleKey(0, uid)]
 }
 
 // callerPermissions are the effective permissions of the provider's
