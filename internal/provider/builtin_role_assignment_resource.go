@@ -272,7 +272,7 @@ func (r *builtinRoleAssignmentResource) planGrant(ctx context.Context, plan buil
 		return permissionsToSet(nil)
 	}
 	roleChanging := plan.RoleVersion.IsUnknown() || (state != nil && !plan.RoleVersion.Equal(state.RoleVersion)) ||
-		r.data.changing.has(orgID, plan.RoleUID.ValueString())
+		r.data.changing.resync(orgID, plan.RoleUID.ValueString(), state == nil)
 	if role == nil || roleChanging {
 		return unknown
 	}
@@ -515,6 +515,7 @@ func (r *builtinRoleAssignmentResource) Read(ctx context.Context, req resource.R
 	if !ok {
 		return
 	}
+	r.data.changing.markRefreshed()
 	found := r.read(ctx, gen, &state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

@@ -27,13 +27,35 @@ type providerData struct {
 
 // changingRoles records the custom roles planned to change permissions (or
 // be replaced) in this operation. Terraform plans a role before the
-// assignments that reference its uid, in the plan and again in the apply, so
-// such an assignment finds its role here and plans to re-sync the basic role
-// after the role's update. Entries stay for the whole operation: the final
-// plan during the apply must repeat the first one.
+// assignments that reference its uid, so such an assignment finds its role
+// here and plans to re-sync the basic role after the role's update.
+//
+// During the apply Terraform plans each resource again, in a new process,
+// and a value known in the first plan must come out the same. An existing
+// assignment that references its role is planned again after the role's
+// update and reads the new permissions from Grafana; one with a hard-coded
+// uid may be planned in any order, and must not turn a known plan unknown.
+// So an existing assignment uses this only in a process that refreshed it:
+// the plan, not the apply. A new one always does: it is unknown both times.
 type changingRoles struct {
-	mu sync.Mutex
-	m  map[string]bool // "<org>:<uid>", org 0 for a global role
+	mu        sync.Mutex
+	m         map[string]bool // "<org>:<uid>", org 0 for a global role
+	refreshed bool            // a built-in role assignment was read
+}
+
+func (c *changingRoles) markRefreshed() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.refreshed = true
+}
+
+// resync tells whether an assignment in orgID of role uid plans to re-sync
+// the basic role because the role changes (created: whether it is new).
+func (c *changingRoles) resync(orgID int64, uid string, created bool) bool {
+	c.mu.Lock()
+	refreshed := c.refreshed
+	c.mu.Unlock()
+	return (created || refreshed) && c.has(orgID, uid)
 }
 
 func changingRoleKey(orgID int64, uid string) string {
