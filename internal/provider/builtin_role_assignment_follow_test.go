@@ -40,7 +40,7 @@ resource "grafanarbac_builtin_role_assignment" "test" {
 // A role whose permissions grow and shrink, referenced by uid and without
 // role_version: one apply updates the basic role, takes away what the
 // assignment owned and the role dropped, keeps what it never owned, and
-// leaves an empty plan.
+// leaves an empty plan; so does replacing the role.
 func TestAccBuiltinRoleAssignment_followsRoleInOneApply(t *testing.T) {
 	env := newAssignEnv(t)
 	env.skipUnlessGen(t, grafana.Generation2, "generation 1 assigns roles by reference: there is nothing to keep in sync")
@@ -78,6 +78,16 @@ func TestAccBuiltinRoleAssignment_followsRoleInOneApply(t *testing.T) {
 				ConfigPlanChecks:  asgPlanAction(addr, plancheck.ResourceActionUpdate),
 				Check:             basicHolds(env, "Editor", []grafana.Permission{p[1], p[3]}, p[:1]),
 				ConfigStateChecks: granted(p[1]),
+			},
+			{
+				// Replaced under another uid: the assignment is replaced too.
+				Config: env.config(followRoleHCL(name, uid+"-2", "grafanarbac_custom_role.test.uid", "", p[0], p[1])),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check:             basicHolds(env, "Editor", []grafana.Permission{p[0], p[1], p[3]}, p[2:3]),
+				ConfigStateChecks: granted(p[0], p[1]),
 			},
 		},
 	})
