@@ -13,19 +13,22 @@ import (
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
 
-// followRoleHCL is a custom role "test" with a fixed uid, and its
-// assignment to Editor, without role_version; roleUID is what the
-// assignment's role_uid says (a reference, or the uid itself).
+// followRoleHCL is a custom role "test" (with uid unless empty) and its
+// assignment to Editor; roleUID is what the assignment's role_uid says (a
+// reference, or the uid itself), extra its further lines.
 func followRoleHCL(name, uid, roleUID, extra string, perms ...grafana.Permission) string {
 	lines := make([]string, len(perms))
 	for i, p := range perms {
 		lines[i] = fmt.Sprintf("    { action = %q, scope = %q },", p.Action, p.Scope)
 	}
+	uidLine := ""
+	if uid != "" {
+		uidLine = fmt.Sprintf("  uid         = %q\n", uid)
+	}
 	return fmt.Sprintf(`
 resource "grafanarbac_custom_role" "test" {
   name        = %q
-  uid         = %q
-  permissions = [
+%s  permissions = [
 %s
   ]
 }
@@ -34,7 +37,7 @@ resource "grafanarbac_builtin_role_assignment" "test" {
   builtin_role = "Editor"
   role_uid     = %s
 %s}
-`, name, uid, strings.Join(lines, "\n"), roleUID, extra)
+`, name, uidLine, strings.Join(lines, "\n"), roleUID, extra)
 }
 
 // A role whose permissions grow and shrink, referenced by uid and without
