@@ -25,6 +25,9 @@ func dataSourceConstructors() []func() datasource.DataSource {
 		NewPermissionsDataSource,
 		NewTeamDataSource,
 		NewBuiltinRoleAssignmentsDataSource,
+		NewUserDataSource,
+		NewServiceAccountDataSource,
+		NewRoleAssignmentsDataSource,
 	}
 }
 
