@@ -15,6 +15,7 @@ func resourceConstructors() []func() resource.Resource {
 		NewTeamRoleAssignmentResource,
 		NewUserRoleAssignmentResource,
 		NewDefaultAssignmentResource,
+		NewRoleAssignmentsResource,
 	}
 }
 
