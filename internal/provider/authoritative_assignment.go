@@ -1,12 +1,14 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -74,9 +76,9 @@ func idSetsKnown(sets ...types.Set) bool {
 	return true
 }
 
-// idsMinus returns the ids of a that are not in b.
-func idsMinus(a, b []int64) []int64 {
-	var out []int64
+// idsMinus returns the elements of a that are not in b.
+func idsMinus[T comparable](a, b []T) []T {
+	var out []T
 	for _, id := range a {
 		if !slices.Contains(b, id) {
 			out = append(out, id)
@@ -87,3 +89,64 @@ func idsMinus(a, b []int64) []int64 {
 
 // emptyIDSet is the default of an id set left out of the configuration.
 var emptyIDSet = types.SetValueMust(types.Int64Type, []attr.Value{})
+
+// stringSetValues reads a set of strings, sorted; nil for null or unknown.
+func stringSetValues(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {
+	if s.IsNull() || s.IsUnknown() {
+		return nil
+	}
+	var out []string
+	diags.Append(s.ElementsAs(ctx, &out, false)...)
+	return sortedSet(out)
+}
+
+// sortedSet sorts and deduplicates a copy of values; never nil.
+func sortedSet[T cmp.Ordered](values []T) []T {
+	out := slices.Clone(values)
+	if out == nil {
+		out = []T{}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// confirmImported records found as the confirmed grants when nothing is
+// recorded yet: an imported resource has applied nothing.
+func confirmImported(ctx context.Context, p privateState, found any, diags *diag.Diagnostics) {
+	b, d := p.GetKey(ctx, appliedKey)
+	diags.Append(d...)
+	if !d.HasError() && len(b) == 0 {
+		diags.Append(saveApplied(ctx, p, found)...)
+	}
+}
+
+func stringSet(values []string) types.Set {
+	elems := make([]attr.Value, len(values))
+	for i, v := range values {
+		elems[i] = types.StringValue(v)
+	}
+	return types.SetValueMust(types.StringType, elems)
+}
+
+// emptyStringSet is the default of a uid set left out of the configuration.
+var emptyStringSet = types.SetValueMust(types.StringType, []attr.Value{})
+
+// checkAssignableRoles runs checkAssignableRole on each known uid of a set
+// attribute and reports its findings on that attribute.
+func checkAssignableRoles(ctx context.Context, data *providerData, set types.Set, attrPath path.Path, orgID int64, global bool, target assignmentTarget, diags *diag.Diagnostics) {
+	for _, e := range set.Elements() {
+		v, ok := e.(types.String)
+		if !ok || v.IsUnknown() || v.IsNull() {
+			continue
+		}
+		var one diag.Diagnostics
+		checkAssignableRole(ctx, data, v.ValueString(), orgID, global, target, &one)
+		for _, d := range one {
+			if d.Severity() == diag.SeverityError {
+				diags.AddAttributeError(attrPath, d.Summary(), d.Detail())
+			} else {
+				diags.AddAttributeWarning(attrPath, d.Summary(), d.Detail())
+			}
+		}
+	}
+}

@@ -16,6 +16,7 @@ func resourceConstructors() []func() resource.Resource {
 		NewUserRoleAssignmentResource,
 		NewDefaultAssignmentResource,
 		NewRoleAssignmentsResource,
+		NewTeamRolesResource,
 	}
 }
 

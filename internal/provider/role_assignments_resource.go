@@ -285,13 +285,7 @@ func (r *roleAssignmentsResource) Read(ctx context.Context, req resource.ReadReq
 	state.ID = types.StringValue(roleAssignmentsID(orgID, uid))
 	state.setHolders(have)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	// An imported resource has applied nothing yet: what it found is what it confirms.
-	var applied grafana.RoleAssignments
-	found, diags := loadApplied(ctx, resp.Private, &applied)
-	resp.Diagnostics.Append(diags...)
-	if !found && !diags.HasError() {
-		resp.Diagnostics.Append(saveApplied(ctx, resp.Private, have)...)
-	}
+	confirmImported(ctx, resp.Private, have, &resp.Diagnostics)
 }
 
 // Delete removes the grants of the last apply, one by one, so that a grant
@@ -299,14 +293,11 @@ func (r *roleAssignmentsResource) Read(ctx context.Context, req resource.ReadReq
 func (r *roleAssignmentsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state roleAssignmentsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	var applied grafana.RoleAssignments
-	found, diags := loadApplied(ctx, req.Private, &applied)
+	applied := state.holders(ctx, &resp.Diagnostics)
+	_, diags := loadApplied(ctx, req.Private, &applied)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
-	}
-	if !found {
-		applied = state.holders(ctx, &resp.Diagnostics)
 	}
 	orgID, uid := state.OrgID.ValueInt64(), state.RoleUID.ValueString()
 	client := orgClient(r.data, orgID)

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"slices"
 
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
@@ -91,11 +90,4 @@ func roleHoldersBySearch(ctx context.Context, client *grafana.Client, uid string
 	return out, nil
 }
 
-func sortedIDs(ids []int64) []int64 {
-	out := slices.Clone(ids)
-	if out == nil {
-		out = []int64{}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
+func sortedIDs(ids []int64) []int64 { return sortedSet(ids) }
