@@ -4,12 +4,16 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
 
 // The core of the authoritative assignment resources: exact id sets, and the
@@ -149,4 +153,84 @@ func checkAssignableRoles(ctx context.Context, data *providerData, set types.Set
 			}
 		}
 	}
+}
+
+// roleSetHolder is the team or user whose exact set of roles a resource
+// manages (grafanarbac_team_roles, grafanarbac_user_roles).
+type roleSetHolder interface {
+	// roles are the uids of the roles it holds that the resource manages; a
+	// NotFound error means the holder is gone.
+	roles(ctx context.Context) ([]string, error)
+	setRoles(ctx context.Context, uids []string) error
+	removeRole(ctx context.Context, uid string) error
+	// forget drops the cached reads of the holder's roles.
+	forget()
+	String() string
+}
+
+// applyRoleSet makes the holder's roles exactly set, records them as the
+// resource's grants and returns them as the set to store.
+func applyRoleSet(ctx context.Context, h roleSetHolder, set types.Set, private privateState, diags *diag.Diagnostics) (types.Set, bool) {
+	want := stringSetValues(ctx, set, diags)
+	if diags.HasError() {
+		return set, false
+	}
+	err := h.setRoles(ctx, want)
+	h.forget()
+	if err != nil {
+		assignmentAPIError(diags, "set the roles of "+h.String(), err)
+		return set, false
+	}
+	diags.Append(saveApplied(ctx, private, appliedRoles{RoleUIDs: want})...)
+	return stringSet(want), !diags.HasError()
+}
+
+// readRoleSet reads the holder's roles; gone is true when it no longer exists.
+func readRoleSet(ctx context.Context, h roleSetHolder, private privateState, diags *diag.Diagnostics) (set types.Set, gone bool) {
+	have, err := h.roles(ctx)
+	if grafana.IsNotFound(err) {
+		tflog.Warn(ctx, h.String()+" no longer exists; removing its roles from state")
+		return set, true
+	}
+	if err != nil {
+		assignmentAPIError(diags, "read the roles of "+h.String(), err)
+		return set, false
+	}
+	have = sortedSet(have)
+	confirmImported(ctx, private, appliedRoles{RoleUIDs: have}, diags)
+	return stringSet(have), false
+}
+
+// deleteRoleSet removes the roles of the last apply one by one, so that a
+// role granted since outside Terraform stays.
+func deleteRoleSet(ctx context.Context, h roleSetHolder, stateSet types.Set, private privateState, diags *diag.Diagnostics) {
+	applied := appliedRoles{RoleUIDs: stringSetValues(ctx, stateSet, diags)}
+	_, d := loadApplied(ctx, private, &applied)
+	diags.Append(d...)
+	if diags.HasError() {
+		return
+	}
+	defer h.forget()
+	for _, uid := range applied.RoleUIDs {
+		if err := h.removeRole(ctx, uid); err != nil && !grafana.IsNotFound(err) {
+			assignmentAPIError(diags, fmt.Sprintf("remove role %q from %s", uid, h), err)
+			return
+		}
+	}
+}
+
+// appliedRoles is what the private state keeps for the role-set resources.
+type appliedRoles struct {
+	RoleUIDs []string `json:"role_uids"`
+}
+
+// visibleRoleUIDs are the uids of the roles that are not hidden.
+func visibleRoleUIDs(roles []grafana.Role) []string {
+	out := []string{}
+	for _, role := range roles {
+		if !role.Hidden {
+			out = append(out, role.UID)
+		}
+	}
+	return out
 }

@@ -17,6 +17,7 @@ func resourceConstructors() []func() resource.Resource {
 		NewDefaultAssignmentResource,
 		NewRoleAssignmentsResource,
 		NewTeamRolesResource,
+		NewUserRolesResource,
 	}
 }
 

@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
@@ -41,11 +40,6 @@ type teamRolesModel struct {
 	TeamID   types.Int64  `tfsdk:"team_id"`
 	OrgID    types.Int64  `tfsdk:"org_id"`
 	RoleUIDs types.Set    `tfsdk:"role_uids"`
-}
-
-// appliedRoles is what the private state keeps for the role-set resources.
-type appliedRoles struct {
-	RoleUIDs []string `json:"role_uids"`
 }
 
 func (r *teamRolesResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -153,35 +147,43 @@ func (r *teamRolesResource) Update(ctx context.Context, req resource.UpdateReque
 	}
 }
 
-func (r *teamRolesResource) apply(ctx context.Context, plan teamRolesModel, state stateSetter, private privateState, diags *diag.Diagnostics) {
-	want := stringSetValues(ctx, plan.RoleUIDs, diags)
-	if diags.HasError() {
-		return
-	}
-	orgID, teamID := plan.OrgID.ValueInt64(), plan.TeamID.ValueInt64()
-	client := orgClient(r.data, orgID)
-	// Without includeHidden, Grafana keeps the team's hidden roles.
-	err := client.SetTeamRoles(ctx, teamID, want, false)
-	r.data.reads.forgetTeamRoles(client.OrgID(), teamID)
-	if err != nil {
-		assignmentAPIError(diags, fmt.Sprintf("set the roles of team %d", teamID), err)
-		return
-	}
-	plan.ID = types.StringValue(teamRolesID(orgID, teamID))
-	plan.RoleUIDs = stringSet(want)
-	diags.Append(state.Set(ctx, plan)...)
-	diags.Append(saveApplied(ctx, private, appliedRoles{RoleUIDs: want})...)
+// teamHolder is a team whose visible roles a resource manages; Grafana keeps
+// its hidden roles on a PUT without includeHidden.
+type teamHolder struct {
+	data   *providerData
+	client *grafana.Client
+	teamID int64
 }
 
-// visibleRoleUIDs are the uids of the roles that are not hidden, sorted.
-func visibleRoleUIDs(roles []grafana.Role) []string {
-	out := []string{}
-	for _, role := range roles {
-		if !role.Hidden {
-			out = append(out, role.UID)
-		}
+func (h teamHolder) String() string { return "team " + strconv.FormatInt(h.teamID, 10) }
+
+func (h teamHolder) roles(ctx context.Context) ([]string, error) {
+	roles, err := h.data.reads.teamRoles(ctx, h.client, h.teamID)
+	return visibleRoleUIDs(roles), err
+}
+
+func (h teamHolder) setRoles(ctx context.Context, uids []string) error {
+	return h.client.SetTeamRoles(ctx, h.teamID, uids, false)
+}
+
+func (h teamHolder) removeRole(ctx context.Context, uid string) error {
+	return h.client.RemoveTeamRole(ctx, h.teamID, uid)
+}
+
+func (h teamHolder) forget() { h.data.reads.forgetTeamRoles(h.client.OrgID(), h.teamID) }
+
+func (r *teamRolesResource) holder(m teamRolesModel) teamHolder {
+	return teamHolder{r.data, orgClient(r.data, m.OrgID.ValueInt64()), m.TeamID.ValueInt64()}
+}
+
+func (r *teamRolesResource) apply(ctx context.Context, plan teamRolesModel, state stateSetter, private privateState, diags *diag.Diagnostics) {
+	set, ok := applyRoleSet(ctx, r.holder(plan), plan.RoleUIDs, private, diags)
+	if !ok {
+		return
 	}
-	return sortedSet(out)
+	plan.ID = types.StringValue(teamRolesID(plan.OrgID.ValueInt64(), plan.TeamID.ValueInt64()))
+	plan.RoleUIDs = set
+	diags.Append(state.Set(ctx, plan)...)
 }
 
 func (r *teamRolesResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -190,41 +192,24 @@ func (r *teamRolesResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	orgID, teamID := state.OrgID.ValueInt64(), state.TeamID.ValueInt64()
-	roles, err := r.data.reads.teamRoles(ctx, orgClient(r.data, orgID), teamID)
-	if grafana.IsNotFound(err) {
-		tflog.Warn(ctx, "team no longer exists; removing its roles from state", map[string]any{"id": state.ID.ValueString()})
+	set, gone := readRoleSet(ctx, r.holder(state), resp.Private, &resp.Diagnostics)
+	if gone {
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if err != nil {
-		assignmentAPIError(&resp.Diagnostics, "read the roles of team "+strconv.FormatInt(teamID, 10), err)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	have := visibleRoleUIDs(roles)
-	state.ID = types.StringValue(teamRolesID(orgID, teamID))
-	state.RoleUIDs = stringSet(have)
+	state.ID = types.StringValue(teamRolesID(state.OrgID.ValueInt64(), state.TeamID.ValueInt64()))
+	state.RoleUIDs = set
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	confirmImported(ctx, resp.Private, appliedRoles{RoleUIDs: have}, &resp.Diagnostics)
 }
 
 func (r *teamRolesResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state teamRolesModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	applied := appliedRoles{RoleUIDs: stringSetValues(ctx, state.RoleUIDs, &resp.Diagnostics)}
-	_, diags := loadApplied(ctx, req.Private, &applied)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	teamID := state.TeamID.ValueInt64()
-	client := orgClient(r.data, state.OrgID.ValueInt64())
-	defer r.data.reads.forgetTeamRoles(client.OrgID(), teamID)
-	for _, uid := range applied.RoleUIDs {
-		if err := client.RemoveTeamRole(ctx, teamID, uid); err != nil && !grafana.IsNotFound(err) {
-			assignmentAPIError(&resp.Diagnostics, fmt.Sprintf("remove role %q from team %d", uid, teamID), err)
-			return
-		}
+	if !resp.Diagnostics.HasError() {
+		deleteRoleSet(ctx, r.holder(state), state.RoleUIDs, req.Private, &resp.Diagnostics)
 	}
 }
 

@@ -3,6 +3,7 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -22,23 +23,30 @@ func uids(v ...string) knownvalue.Check {
 	return knownvalue.SetExact(checks)
 }
 
-func TestAccTeamRolesResource(t *testing.T) {
-	env := newAssignEnv(t)
-	ctx := context.Background()
-	r1, r2 := env.createRole(t, env.testPerms(t, 1), false), env.createRole(t, env.testPerms(t, 1), false)
-	r3, r4 := env.createRole(t, env.testPerms(t, 1), false), env.createRole(t, env.testPerms(t, 1), false)
-	team := env.createTeam(t)
-	tm := holder{"team", team}
-	name := "grafanarbac_team_roles.test"
-	cfg := env.config(fmt.Sprintf(`resource "grafanarbac_team_roles" "test" {
-  team_id   = %d
-  role_uids = [%q, %q]
-}`, team, r1.UID, r2.UID))
+// roleSetCase is one run of the role-set resources' shared scenario.
+type roleSetCase struct {
+	resource string // resource address
+	importID string
+	holder   holder
+	global   bool
+	hcl      func(uids ...string) string // the resource block holding uids
+	add      func(uid string) error      // grant outside Terraform
+	remove   func(uid string) error      // revoke outside Terraform
+}
+
+// testRoleSet: create, an out-of-band grant added and one removed (both
+// undone by the next apply), import, and a destroy that keeps a grant made
+// outside Terraform after the last apply.
+func testRoleSet(t *testing.T, env *assignEnv, c roleSetCase) {
+	r1, r2 := env.createRole(t, env.testPerms(t, 1), c.global), env.createRole(t, env.testPerms(t, 1), c.global)
+	r3, r4 := env.createRole(t, env.testPerms(t, 1), c.global), env.createRole(t, env.testPerms(t, 1), c.global)
+	cfg := env.config(c.hcl(r1.UID, r2.UID))
 	must := func(err error) {
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
+	h := c.holder
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 env.preCheck,
 		ProtoV6ProviderFactories: env.factories,
@@ -46,39 +54,54 @@ func TestAccTeamRolesResource(t *testing.T) {
 			{
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(name, tfjsonpath.New("id"), knownvalue.StringExact(fmt.Sprintf("%d:%d", env.orgID, team))),
-					statecheck.ExpectKnownValue(name, tfjsonpath.New("role_uids"), uids(r1.UID, r2.UID)),
+					statecheck.ExpectKnownValue(c.resource, tfjsonpath.New("id"), knownvalue.StringExact(c.importID)),
+					statecheck.ExpectKnownValue(c.resource, tfjsonpath.New("role_uids"), uids(r1.UID, r2.UID)),
 				},
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check: resource.ComposeTestCheckFunc(
-					env.expectHolds(t, r1.UID, true, tm), env.expectHolds(t, r2.UID, true, tm)),
+				Check:            resource.ComposeTestCheckFunc(env.expectHolds(t, r1.UID, true, h), env.expectHolds(t, r2.UID, true, h)),
 			},
 			{
-				PreConfig: func() {
-					must(env.client.AddTeamRole(ctx, team, r3.UID))
-					must(env.client.RemoveTeamRole(ctx, team, r1.UID))
-				},
-				Config: cfg,
+				PreConfig: func() { must(c.add(r3.UID)); must(c.remove(r1.UID)) },
+				Config:    cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(name, plancheck.ResourceActionUpdate)},
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(c.resource, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: resource.ComposeTestCheckFunc(
-					env.expectHolds(t, r1.UID, true, tm), env.expectHolds(t, r2.UID, true, tm), env.expectHolds(t, r3.UID, false, tm)),
+					env.expectHolds(t, r1.UID, true, h), env.expectHolds(t, r2.UID, true, h), env.expectHolds(t, r3.UID, false, h)),
 			},
+			{ResourceName: c.resource, ImportState: true, ImportStateId: c.importID, ImportStateVerify: true},
 			{
-				ResourceName:      name,
-				ImportState:       true,
-				ImportStateId:     fmt.Sprintf("%d:%d", env.orgID, team),
-				ImportStateVerify: true,
-			},
-			{
-				PreConfig: func() { must(env.client.AddTeamRole(ctx, team, r4.UID)) },
+				PreConfig: func() { must(c.add(r4.UID)) },
 				Config:    env.config(),
 				Check: resource.ComposeTestCheckFunc(
-					env.expectHolds(t, r1.UID, false, tm), env.expectHolds(t, r2.UID, false, tm), env.expectHolds(t, r4.UID, true, tm)),
+					env.expectHolds(t, r1.UID, false, h), env.expectHolds(t, r2.UID, false, h), env.expectHolds(t, r4.UID, true, h)),
 			},
 		},
+	})
+}
+
+func hclSet(values []string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = fmt.Sprintf("%q", v)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+func TestAccTeamRolesResource(t *testing.T) {
+	env := newAssignEnv(t)
+	ctx := context.Background()
+	team := env.createTeam(t)
+	testRoleSet(t, env, roleSetCase{
+		resource: "grafanarbac_team_roles.test",
+		importID: fmt.Sprintf("%d:%d", env.orgID, team),
+		holder:   holder{"team", team},
+		hcl: func(u ...string) string {
+			return fmt.Sprintf("resource \"grafanarbac_team_roles\" \"test\" {\n  team_id   = %d\n  role_uids = %s\n}", team, hclSet(u))
+		},
+		add:    func(uid string) error { return env.client.AddTeamRole(ctx, team, uid) },
+		remove: func(uid string) error { return env.client.RemoveTeamRole(ctx, team, uid) },
 	})
 }
 
