@@ -11,13 +11,7 @@ root=$PWD
 TFPLUGINDOCS_VERSION=v0.25.0
 
 terraform_bin=$("$root/scripts/terraform.sh")
-tools="$root/.tools"
-mkdir -p "$tools"
-if [ ! -x "$tools/tfplugindocs-$TFPLUGINDOCS_VERSION" ]; then
-	echo "docs: installing tfplugindocs $TFPLUGINDOCS_VERSION" >&2
-	GOBIN="$tools/bin" go install "github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@$TFPLUGINDOCS_VERSION"
-	mv "$tools/bin/tfplugindocs" "$tools/tfplugindocs-$TFPLUGINDOCS_VERSION"
-fi
+tfplugindocs=$("$root/scripts/tool.sh" tfplugindocs "$TFPLUGINDOCS_VERSION" github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -51,7 +45,7 @@ if [ "${1:-}" = "--check" ]; then
 	cp -r examples templates "$src"/
 	[ -d docs ] && cp -r docs "$src"/
 fi
-"$tools/tfplugindocs-$TFPLUGINDOCS_VERSION" generate \
+"$tfplugindocs" generate \
 	--provider-dir "$src" \
 	--provider-name grafanarbac \
 	--rendered-provider-name "Grafana RBAC" \

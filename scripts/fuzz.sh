@@ -10,8 +10,7 @@ ran=0
 while read -r file; do
 	pkg="./$(dirname "$file")"
 	for name in $(grep -oE '^func Fuzz[A-Za-z0-9_]+' "$file" | sed 's/^func //'); do
-		echo "fuzz: $pkg $name for $fuzztime"
-		go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime"
+		scripts/progress.sh "fuzz: $pkg $name for $fuzztime" go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime"
 		ran=$((ran + 1))
 	done
 done < <(grep -rlE --include='*_test.go' '^func Fuzz[A-Za-z0-9_]+\(' internal | sort)

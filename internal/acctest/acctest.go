@@ -195,3 +195,34 @@ func (e *Env) CreateTeam(t testing.TB, prefix string) (int64, string) {
 	})
 	return id, name
 }
+
+// CreateServiceAccount makes a service account of the test org with the
+// given org role (Viewer, Editor, Admin) and removes it, with its tokens,
+// when the test ends. Service accounts need Grafana 9+.
+func (e *Env) CreateServiceAccount(t testing.TB, prefix, role string) int64 {
+	t.Helper()
+	name := RandName(prefix)
+	sa, err := e.Client.CreateServiceAccount(context.Background(), name, role)
+	if err != nil {
+		t.Fatalf("creating service account %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		if err := e.Client.DeleteServiceAccount(context.Background(), sa.ID); err != nil && !grafana.IsNotFound(err) {
+			t.Errorf("deleting service account %s: %v", name, err)
+		}
+	})
+	return sa.ID
+}
+
+// ServiceAccountToken makes a service account with the given org role and
+// returns its id and a token for it, for provider credentials that are no
+// server admin (see CreateServiceAccount).
+func (e *Env) ServiceAccountToken(t testing.TB, prefix, role string) (int64, string) {
+	t.Helper()
+	id := e.CreateServiceAccount(t, prefix, role)
+	token, err := e.Client.CreateServiceAccountToken(context.Background(), id, "terraform")
+	if err != nil {
+		t.Fatalf("creating a token for service account %d: %v", id, err)
+	}
+	return id, token
+}

@@ -2,7 +2,6 @@ package acctest_test
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,16 +17,6 @@ import (
 func TestProvisioningFunctionInConsole(t *testing.T) {
 	tf, root, work := terraformWithProvider(t)
 	cli := filepath.Join(work, "cli.tfrc")
-	cfg := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/grafanarbac/grafanarbac" = %q
-  }
-  direct {}
-}
-`, filepath.Join(work, "bin"))
-	if err := os.WriteFile(cli, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	// console evaluates what it reads on standard input, one expression a line.
 	console := func(dir, input string) (string, error) {
 		cmd := exec.Command(tf, "console", "-no-color")

@@ -1,11 +1,8 @@
 package acctest_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -17,43 +14,10 @@ import (
 // source and function has the examples the docs are generated from.
 func TestExamples(t *testing.T) {
 	tf, root, work := terraformWithProvider(t)
-	// Examples without a terraform block resolve to hashicorp/grafanarbac.
-	cli := filepath.Join(work, "cli.tfrc")
-	cfg := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/grafanarbac/grafanarbac" = %[1]q
-    "registry.terraform.io/hashicorp/grafanarbac"   = %[1]q
-  }
-  direct {}
-}
-`, filepath.Join(work, "bin"))
-	if err := os.WriteFile(cli, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	run := func(dir string, args ...string) ([]byte, error) {
-		cmd := exec.Command(tf, args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cli, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		if err != nil {
-			return stdout.Bytes(), fmt.Errorf("%v\n%s%s", err, stdout.String(), stderr.String())
-		}
-		return stdout.Bytes(), nil
-	}
+	run := func(dir string, args ...string) ([]byte, error) { return runTerraform(tf, work, dir, nil, args...) }
 
 	examples := filepath.Join(root, "examples")
-	var dirs []string
-	err := filepath.WalkDir(examples, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Ext(p) != ".tf" {
-			return err
-		}
-		if dir := filepath.Dir(p); !slices.Contains(dirs, dir) {
-			dirs = append(dirs, dir)
-		}
-		return nil
-	})
+	dirs, err := exampleDirs(examples)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,4 +75,19 @@ func TestExamples(t *testing.T) {
 			t.Errorf("missing example examples/%s", f)
 		}
 	}
+}
+
+// exampleDirs lists the directories below examples that hold .tf files.
+func exampleDirs(examples string) ([]string, error) {
+	var dirs []string
+	err := filepath.WalkDir(examples, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(p) != ".tf" {
+			return err
+		}
+		if dir := filepath.Dir(p); !slices.Contains(dirs, dir) {
+			dirs = append(dirs, dir)
+		}
+		return nil
+	})
+	return dirs, err
 }

@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"time"
 
+	"golang.org/x/mod/sumdb/dirhash"
+
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/emulator"
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
@@ -133,6 +135,9 @@ func run(ctx context.Context, o options) (err error) {
 	if err := copyConfig(o.Dir, work); err != nil {
 		return err
 	}
+	if err := writeLockFile(work, filepath.Dir(bin)); err != nil {
+		return err
+	}
 	// Empty: a user's own CLI config could hold dev_overrides, which win
 	// over -plugin-dir.
 	cliConfig := filepath.Join(tmp, "cli.tfrc")
@@ -232,6 +237,22 @@ func removeTeams(ctx context.Context, client *grafana.Client, created map[string
 		step("removed team " + name)
 	}
 	return errors.Join(errs...)
+}
+
+// writeLockFile records the mirrored build's hash in the configuration's
+// lock file before `terraform init`. Without it, init computes that hash
+// itself and warns "Incomplete lock file information for providers": a lock
+// file holding only this platform's hash, which matters for a lock file one
+// commits, not for a throw-away copy.
+func writeLockFile(work, pkgDir string) error {
+	// The h1 hash terraform records for an unpacked provider directory.
+	hash, err := dirhash.HashDir(pkgDir, "", dirhash.Hash1)
+	if err != nil {
+		return fmt.Errorf("hashing the provider build: %w", err)
+	}
+	lock := fmt.Sprintf("provider %q {\n  version = %q\n  hashes = [\n    %q,\n  ]\n}\n",
+		"registry.terraform.io/grafanarbac/grafanarbac", providerVersion, hash)
+	return os.WriteFile(filepath.Join(work, ".terraform.lock.hcl"), []byte(lock), 0o600)
 }
 
 // copyConfig copies the example's .tf files so that no state is left in the repository.

@@ -84,6 +84,9 @@ func TestAccDemo_grafanaURL(t *testing.T) {
 					t.Errorf("output lacks %q:\n%s", want, out.String())
 				}
 			}
+			if strings.Contains(out.String(), "Incomplete lock file information") {
+				t.Errorf("terraform init warned about the lock file:\n%s", out.String())
+			}
 			if strings.Contains(out.String(), "emulator (generation") {
 				t.Errorf("the demo started its own emulator:\n%s", out.String())
 			}

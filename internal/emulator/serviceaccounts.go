@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strconv"
@@ -219,13 +220,18 @@ func (e *Emulator) listTokens(c *call) {
 	if u == nil {
 		return
 	}
+	names := make([]string, 0, len(u.tokens))
+	for name := range u.tokens {
+		names = append(names, name)
+	}
+	slices.SortFunc(names, func(a, b string) int { return cmp.Compare(u.tokens[a].id, u.tokens[b].id) })
 	out := []map[string]any{}
-	for name, tok := range u.tokens {
+	for _, name := range names {
+		tok := u.tokens[name]
 		out = append(out, map[string]any{
 			"id": tok.id, "name": name, "created": ts(tok.created), "hasExpired": false, "isRevoked": false,
 		})
 	}
-	slices.SortFunc(out, func(a, b map[string]any) int { return int(a["id"].(int64) - b["id"].(int64)) })
 	c.json(http.StatusOK, out)
 }
 

@@ -43,17 +43,19 @@ type Client struct {
 // clientImpl is what every org view of a client shares.
 type clientImpl struct {
 	base          string // scheme://host[/subpath], no trailing slash, no credentials
+	prefix        string // the /subpath of base, shown in errors: the path Grafana was asked for
 	http          *http.Client
 	authorization string // whole Authorization header value; secret
 	headers       http.Header
 	userAgent     string
 	secrets       []string // strings scrubbed from messages and log fields
 
-	retries      int
-	retryWait    time.Duration
-	retryWaitMax time.Duration
-	timeout      time.Duration
-	logf         func(ctx context.Context, msg string, fields map[string]any)
+	retries         int
+	retryWait       time.Duration
+	retryWaitMax    time.Duration
+	retryMaxElapsed time.Duration
+	timeout         time.Duration
+	logf            func(ctx context.Context, msg string, fields map[string]any)
 
 	forcedGen Generation
 	gen       atomic.Int32 // probed generation, 0 until a probe succeeds
@@ -91,6 +93,7 @@ func New(cfg Config) (*Client, error) {
 
 	im := &clientImpl{
 		base:         u.Scheme + "://" + u.Host + strings.TrimRight(u.EscapedPath(), "/"),
+		prefix:       strings.TrimRight(u.EscapedPath(), "/"),
 		headers:      http.Header{},
 		userAgent:    cfg.UserAgent,
 		retries:      cfg.Retries,
@@ -114,6 +117,10 @@ func New(cfg Config) (*Client, error) {
 	}
 	if im.timeout <= 0 {
 		im.timeout = defaultTimeout
+	}
+	im.retryMaxElapsed = cfg.RetryMaxElapsed
+	if im.retryMaxElapsed <= 0 {
+		im.retryMaxElapsed = max(DefaultRetryMaxElapsed, 2*im.timeout)
 	}
 
 	if cfg.Auth != "" {
@@ -180,6 +187,10 @@ func (c *Client) WithOrg(orgID int64) *Client {
 // OrgID is the organisation sent in X-Grafana-Org-Id.
 func (c *Client) OrgID() int64 { return c.org }
 
+// UsesToken reports credentials sent as a bearer token (a service account's,
+// or an API key), not user:password.
+func (c *Client) UsesToken() bool { return strings.HasPrefix(c.impl.authorization, "Bearer ") }
+
 // URL is the base URL (without credentials).
 func (c *Client) URL() string { return c.impl.base }
 
@@ -198,21 +209,58 @@ func (c *Client) Generation(ctx context.Context) (Generation, error) {
 	if g := Generation(im.gen.Load()); g != GenerationUnknown {
 		return g, nil
 	}
-	err := c.do(ctx, &request{method: http.MethodGet, path: "/api/access-control/builtin-roles", idempotent: true})
-	var g Generation
-	switch {
-	case err == nil:
-		g = Generation1
-	case IsForbidden(err):
-		// Only generation 1 has the route, so only it checks permissions on it.
-		g = Generation1
-	case IsNotFound(err):
-		g = Generation2
-	default:
-		return GenerationUnknown, fmt.Errorf("detecting the access-control API generation: %w", err)
+	g, err := c.ProbeGeneration(ctx)
+	if err != nil {
+		return GenerationUnknown, err
 	}
 	im.gen.Store(int32(g))
 	return g, nil
+}
+
+// ProbeGeneration asks Grafana which API generation it serves, whatever
+// Config forces, and caches nothing. It concludes only from Grafana's own
+// answers: the built-in role assignments route exists only on generation
+// 1; where it is missing, generation 2 is told by the access-control
+// status route. A URL where neither exists is not Grafana's root (a
+// *NotGrafanaError), or a Grafana without access control.
+func (c *Client) ProbeGeneration(ctx context.Context) (Generation, error) {
+	var builtin map[string]json.RawMessage
+	err := c.do(ctx, &request{method: http.MethodGet, path: acPath + "/builtin-roles", out: &builtin, idempotent: true})
+	switch {
+	case err == nil, IsForbidden(err):
+		// Only generation 1 has the route, so only it checks permissions on it.
+		return Generation1, nil
+	case !IsNotFound(err):
+		return GenerationUnknown, fmt.Errorf("detecting the access-control API generation: %w", err)
+	}
+	var status struct {
+		Enabled *bool `json:"enabled"`
+	}
+	serr := c.do(ctx, &request{method: http.MethodGet, path: acPath + "/status", out: &status, idempotent: true})
+	switch {
+	case serr == nil && status.Enabled != nil, IsForbidden(serr):
+		return Generation2, nil
+	case serr != nil && !IsNotFound(serr):
+		return GenerationUnknown, fmt.Errorf("detecting the access-control API generation: %w", serr)
+	}
+	// Neither route answers as Grafana's would: is this Grafana at all?
+	b := c.impl.base
+	detail := fmt.Sprintf("GET %s%s/builtin-roles answered 404, and GET %s%s/status ", b, acPath, b, acPath)
+	if serr == nil {
+		detail += "answered without an access-control status"
+	} else {
+		detail += "answered 404"
+	}
+	h, herr := c.Health(ctx)
+	switch {
+	case herr != nil:
+		detail += fmt.Sprintf("; GET %s/api/health failed: %v", b, herr)
+	case h.Database == "" && h.Version == "":
+		detail += fmt.Sprintf("; GET %s/api/health answered, but not as Grafana does", b)
+	case serr != nil:
+		return GenerationUnknown, &NotGrafanaError{URL: b, NoAccessControl: true, Detail: detail}
+	}
+	return GenerationUnknown, &NotGrafanaError{URL: b, Detail: detail}
 }
 
 // request is one API call.
@@ -253,6 +301,7 @@ func (c *Client) do(ctx context.Context, r *request) error {
 		maxAttempts += im.retries
 	}
 
+	start := time.Now()
 	for attempt := 1; ; attempt++ {
 		res := c.attempt(ctx, r, target, payload, attempt)
 		if res.err == nil {
@@ -281,6 +330,9 @@ func (c *Client) do(ctx context.Context, r *request) error {
 			return res.err
 		}
 		wait := im.backoff(attempt, res.retryAfter, res.hasRetryAfter)
+		if !im.withinRetryTime(start, wait) {
+			return res.err
+		}
 		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -367,7 +419,7 @@ func (c *Client) attempt(ctx context.Context, r *request, target string, payload
 			StatusCode:   status,
 			Message:      errorMessage(data, im.redact),
 			Method:       r.method,
-			Path:         r.path,
+			Path:         im.prefix + r.path,
 			versionGated: r.versionGated,
 		},
 	}
@@ -408,6 +460,12 @@ func (c *Client) transportFailure(ctx, actx context.Context, r *request, err err
 		err:       &ConnectionError{URL: c.impl.base, Err: cause, Timeout: timeout},
 		retryable: true,
 	}
+}
+
+// withinRetryTime reports whether a retry after wait still starts within
+// the time bound of a call that began at start.
+func (im *clientImpl) withinRetryTime(start time.Time, wait time.Duration) bool {
+	return time.Since(start)+wait <= im.retryMaxElapsed
 }
 
 // backoff is exponential with jitter (half fixed, half random) so that many

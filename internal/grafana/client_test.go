@@ -888,12 +888,16 @@ func TestGenerationProbe(t *testing.T) {
 	ctx := context.Background()
 	var answer atomic.Int32
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		if r.URL.Path != "/api/access-control/builtin-roles" {
+		switch r.URL.Path {
+		case "/api/access-control/builtin-roles":
+			jsonAnswer(w, int(answer.Load()), `{}`)
+		case "/api/access-control/status":
+			jsonAnswer(w, 200, `{"enabled":true}`)
+		default:
 			jsonAnswer(w, 404, `{}`)
-			return
 		}
-		jsonAnswer(w, int(answer.Load()), `{}`)
 	})
+	// A 404 is confirmed by the status route: two requests.
 	for status, want := range map[int]Generation{200: Generation1, 403: Generation1, 404: Generation2} {
 		answer.Store(int32(status))
 		before := f.count()
@@ -903,8 +907,8 @@ func TestGenerationProbe(t *testing.T) {
 				t.Errorf("%d: %v, %v", status, g, err)
 			}
 		}
-		if got := f.count() - before; got != 1 {
-			t.Errorf("%d: probed %d times, want once", status, got)
+		if got, probe := f.count()-before, map[bool]int{true: 2, false: 1}[status == 404]; got != probe {
+			t.Errorf("%d: probed with %d requests, want %d", status, got, probe)
 		}
 	}
 
@@ -931,8 +935,8 @@ func TestGenerationProbe(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if got := f.count() - before; got != 1 {
-		t.Errorf("concurrent: %d probes", got)
+	if got := f.count() - before; got != 2 {
+		t.Errorf("concurrent: %d requests, want one probe of 2", got)
 	}
 
 	// A forced generation makes no request.
@@ -940,6 +944,41 @@ func TestGenerationProbe(t *testing.T) {
 	forced := newTestClient(t, f.URL, func(c *Config) { c.Generation = Generation1 })
 	if g, err := forced.Generation(ctx); g != Generation1 || err != nil || f.count() != before {
 		t.Errorf("forced: %v, %v, %d requests", g, err, f.count()-before)
+	}
+}
+
+// TestGenerationProbeNotGrafana: the probe concludes only from Grafana's
+// answers. A URL where nothing answers as Grafana does (a sub-path missing,
+// another server) says so, with the full URLs it tried.
+func TestGenerationProbeNotGrafana(t *testing.T) {
+	ctx := context.Background()
+	var health atomic.Bool
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if r.URL.Path == "/grafana/api/health" && health.Load() {
+			jsonAnswer(w, 200, `{"database":"ok","version":"12.3.0"}`)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(404)
+		_, _ = io.WriteString(w, "<html><body>404 page not found</body></html>")
+	})
+	c := newTestClient(t, f.URL+"/grafana/", nil)
+	_, err := c.Generation(ctx)
+	var ng *NotGrafanaError
+	if !errors.As(err, &ng) || ng.NoAccessControl {
+		t.Fatalf("Generation = %v, want a NotGrafanaError", err)
+	}
+	for _, want := range []string{
+		f.URL + "/grafana is not Grafana's root URL", f.URL + "/grafana/api/access-control/builtin-roles", f.URL + "/grafana/api/access-control/status",
+		f.URL + "/grafana/api/health", "GET /grafana/api/health: 404",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the error does not say %q: %s", want, err)
+		}
+	}
+	health.Store(true)
+	if _, err := c.Generation(ctx); !errors.As(err, &ng) || !ng.NoAccessControl || !strings.Contains(err.Error(), "has no access-control API") {
+		t.Errorf("with Grafana's health answer: %v, want a Grafana without access control", err)
 	}
 }
 
@@ -1033,5 +1072,23 @@ func TestEncodedRequestIsJSON(t *testing.T) {
 	}
 	if _, ok := body["version"]; ok {
 		t.Error("version 0 was sent")
+	}
+}
+
+// GET /api/user as Grafana answers it: the caller, with isGrafanaAdmin.
+func TestGetCurrentUser(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		jsonAnswer(w, 200, `{"id":3,"email":"sa-1-tf@localhost","name":"tf","login":"sa-1-tf","theme":"","orgId":1,
+			"isGrafanaAdmin":false,"isDisabled":false,"isExternal":false,"authLabels":null,"avatarUrl":"/avatar/x"}`)
+	})
+	u, err := newTestClient(t, f.URL, nil).GetCurrentUser(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (User{ID: 3, Login: "sa-1-tf", Email: "sa-1-tf@localhost", Name: "tf", OrgID: 1}); *u != want {
+		t.Errorf("user = %+v, want %+v", *u, want)
+	}
+	if r := f.requests()[0]; r.Method != "GET" || r.Path != "/api/user" {
+		t.Errorf("request = %s %s", r.Method, r.Path)
 	}
 }

@@ -53,6 +53,29 @@ func (e *ConnectionError) Error() string {
 
 func (e *ConnectionError) Unwrap() error { return e.Err }
 
+// NotGrafanaError is a URL where Grafana's access-control API is not
+// found: not Grafana's root (a sub-path missing or wrong, another
+// server), or, with NoAccessControl, a Grafana without access control
+// (open source; it needs Enterprise or Cloud).
+type NotGrafanaError struct {
+	URL             string // base URL
+	Detail          string // what was asked, at which full URLs, and what came back
+	NoAccessControl bool   // /api/health answered as Grafana does
+}
+
+func (e *NotGrafanaError) Error() string {
+	if e.NoAccessControl {
+		return fmt.Sprintf("Grafana at %s has no access-control API: %s", e.URL, e.Detail)
+	}
+	return fmt.Sprintf("%s is not Grafana's root URL: %s", e.URL, e.Detail)
+}
+
+// IsNotGrafana reports a URL where Grafana's access-control API is not found.
+func IsNotGrafana(err error) bool {
+	var ng *NotGrafanaError
+	return errors.As(err, &ng)
+}
+
 func statusOf(err error) int {
 	var ae *APIError
 	if errors.As(err, &ae) {

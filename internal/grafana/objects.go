@@ -72,6 +72,19 @@ func (c *Client) SearchTeams(ctx context.Context, name string) ([]Team, error) {
 	return out.Teams, err
 }
 
+// FindTeams lists the teams whose names contain query, in any case (the
+// search's query parameter); SearchTeams's name must match exactly.
+func (c *Client) FindTeams(ctx context.Context, query string) ([]Team, error) {
+	var out struct {
+		Teams []Team `json:"teams"`
+	}
+	err := c.do(ctx, &request{
+		method: http.MethodGet, path: "/api/teams/search",
+		query: url.Values{"query": {query}}, out: &out, idempotent: true,
+	})
+	return out.Teams, err
+}
+
 func (c *Client) DeleteTeam(ctx context.Context, teamID int64) error {
 	return c.do(ctx, &request{method: http.MethodDelete, path: "/api/teams/" + id(teamID), idempotent: true})
 }
@@ -83,6 +96,16 @@ func (c *Client) CreateUser(ctx context.Context, req CreateUserRequest) (int64, 
 	}
 	err := c.do(ctx, &request{method: http.MethodPost, path: "/api/admin/users", body: req, out: &out})
 	return int64(out.ID), err
+}
+
+// GetCurrentUser is GET /api/user: the user (or service account) whose
+// credentials the client uses. IsGrafanaAdmin tells a server admin.
+func (c *Client) GetCurrentUser(ctx context.Context) (*User, error) {
+	var u User
+	if err := c.do(ctx, &request{method: http.MethodGet, path: "/api/user", out: &u, idempotent: true}); err != nil {
+		return nil, err
+	}
+	return &u, nil
 }
 
 func (c *Client) LookupUser(ctx context.Context, loginOrEmail string) (*User, error) {
@@ -125,6 +148,22 @@ func (c *Client) CreateOrg(ctx context.Context, name string) (int64, error) {
 		out: &out,
 	})
 	return int64(out.OrgID), err
+}
+
+// Org is GET /api/orgs/:orgId.
+type Org struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// GetOrg reads an organization (needs a member of it, or a Grafana server
+// admin); a 404 to a server admin means it does not exist.
+func (c *Client) GetOrg(ctx context.Context, orgID int64) (*Org, error) {
+	var o Org
+	if err := c.do(ctx, &request{method: http.MethodGet, path: "/api/orgs/" + id(orgID), out: &o, idempotent: true}); err != nil {
+		return nil, err
+	}
+	return &o, nil
 }
 
 // AddOrgUser is not retried: a repeat answers 409 (already a member).

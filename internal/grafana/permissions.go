@@ -43,14 +43,13 @@ func PermissionsMinus(want, have []Permission) []Permission {
 
 // ScopeCovers reports whether a held scope grants the wanted scope: equal
 // scopes, "*", or a held scope ending in "*" whose prefix starts the wanted
-// one ("users:*" covers "users:id:7"). An empty wanted scope is covered only
-// by an empty scope or "*".
+// one ("users:*" covers "users:id:7"). An empty wanted scope needs only the
+// action, so every held scope covers it: Grafana's evaluator treats a check
+// without a scope as satisfied by the action (contract rule 3). A held
+// empty scope covers nothing else.
 func ScopeCovers(held, wanted string) bool {
-	if held == wanted || held == "*" {
+	if held == wanted || held == "*" || wanted == "" {
 		return true
-	}
-	if wanted == "" {
-		return false
 	}
 	if prefix, ok := strings.CutSuffix(held, "*"); ok {
 		return strings.HasPrefix(wanted, prefix)

@@ -75,7 +75,8 @@ func TestScopeCovers(t *testing.T) {
 		{"users:*", "teams:id:1", false},
 		{"users:id:7", "users:id:8", false},
 		{"users:id:7", "users:*", false}, // a narrow scope never covers a wildcard
-		{"users:*", "", false},           // an empty scope is covered only by empty or *
+		{"users:*", "", true},            // an empty wanted scope needs only the action
+		{"users:id:7", "", true},
 		{"", "users:id:7", false},
 		{"users:id:1", "users:id:12", false},
 	}
@@ -116,11 +117,12 @@ func TestMissingForDelegation(t *testing.T) {
 		p("teams:read", "teams:id:2"),   // other id
 		p("reports:create", ""),         // empty by empty
 		p("reports:write", "reports:*"), // action not held
-		p("users:read", ""),             // empty not covered by users:*
+		p("users:read", ""),             // empty: the action held with any scope
+		p("teams:write", ""),            // empty, action not held
 		p("teams:read", "teams:id:2"),   // duplicate collapses
 	}
 	got := MissingForDelegation(held, wanted)
-	exp := []Permission{p("reports:write", "reports:*"), p("teams:read", "teams:id:2"), p("users:read", "")}
+	exp := []Permission{p("reports:write", "reports:*"), p("teams:read", "teams:id:2"), p("teams:write", "")}
 	if !slices.Equal(got, exp) {
 		t.Fatalf("got %v, want %v", got, exp)
 	}

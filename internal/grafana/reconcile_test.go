@@ -89,11 +89,38 @@ func TestReconcileLostAnswers(t *testing.T) {
 			}
 		})
 
-		t.Run("a conflict with a role made before is not adopted", func(t *testing.T) {
+		// Issue 16: a create interrupted before its answer was saved is
+		// repeated by the next run; the role it made is adopted.
+		t.Run("a conflict with the very role asked for adopts it", func(t *testing.T) {
 			req := grafana.CreateRoleRequest{UID: grafana.NewRoleUID(), Name: "custom:lost:taken", Permissions: perms}
+			made := must(e.c.CreateRole(ctx, req)).get(t)
+			got, err := client(3, emulator.Faults{}).CreateRole(ctx, req)
+			if err != nil || got.UID != made.UID {
+				t.Fatalf("create of an existing identical role = %v, %v", got, err)
+			}
+		})
+
+		t.Run("a conflict with a different role at the uid is not adopted", func(t *testing.T) {
+			req := grafana.CreateRoleRequest{UID: grafana.NewRoleUID(), Name: "custom:lost:taken2", Permissions: perms}
 			must(e.c.CreateRole(ctx, req)).get(t)
+			req.Description = "another"
 			_, err := client(3, emulator.Faults{}).CreateRole(ctx, req)
 			expect(t, "create of an existing uid", err, grafana.IsConflict)
+			if err == nil || !strings.Contains(err.Error(), req.UID) {
+				t.Errorf("err = %v, want it to name uid %s", err, req.UID)
+			}
+		})
+
+		t.Run("a conflict on the name names no uid and adopts nothing", func(t *testing.T) {
+			req := grafana.CreateRoleRequest{UID: grafana.NewRoleUID(), Name: "custom:lost:taken3", Permissions: perms}
+			made := must(e.c.CreateRole(ctx, req)).get(t)
+			req.UID = grafana.NewRoleUID()
+			_, err := client(3, emulator.Faults{}).CreateRole(ctx, req)
+			expect(t, "create of a taken name", err, grafana.IsConflict)
+			found, ferr := e.c.FindRoleByName(ctx, req.Name, false)
+			if ferr != nil || found == nil || found.UID != made.UID || !grafana.RoleHolds(found, req) {
+				t.Errorf("FindRoleByName = %v, %v; want %s, holding the request", found, ferr, made.UID)
+			}
 		})
 
 		t.Run("a lost create whose uid holds another role fails", func(t *testing.T) {

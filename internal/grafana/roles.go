@@ -99,10 +99,11 @@ func NewRoleUID() string {
 // with 409 (uid or name now taken) or, without a uid, make a second role.
 // So a create without a uid is never retried. One with a uid is retried
 // within the retry budget, and after a failure that may have reached
-// Grafana (a 5xx, no answer), or a 409 that follows one, the uid is looked
-// up: a role there that matches the request is the one this call made and
-// is returned. A 429 is retried as is: Grafana did not act on it. A 409 to a
-// create that never may have reached Grafana before is a real conflict.
+// Grafana (a 5xx, no answer), or any 409, the uid is looked up: a role there
+// that holds exactly what was asked for is returned, as this call, or an
+// earlier one that was interrupted, made it. A 429 is retried as is: Grafana
+// did not act on it. A 409 whose uid is free means the name is taken by
+// another role (FindRoleByName tells which).
 func (c *Client) CreateRole(ctx context.Context, req CreateRoleRequest) (*Role, error) {
 	if req.Permissions == nil {
 		req.Permissions = []Permission{}
@@ -117,7 +118,7 @@ func (c *Client) CreateRole(ctx context.Context, req CreateRoleRequest) (*Role, 
 	if req.UID == "" {
 		return post()
 	}
-	reached := false // an earlier attempt may have created the role
+	start := time.Now()
 	for attempt := 1; ; attempt++ {
 		role, err := post()
 		if err == nil {
@@ -125,8 +126,7 @@ func (c *Client) CreateRole(ctx context.Context, req CreateRoleRequest) (*Role, 
 		}
 		switch {
 		case statusOf(err) == http.StatusTooManyRequests:
-		case mayHaveTakenEffect(err), IsConflict(err) && reached:
-			reached = true
+		case mayHaveTakenEffect(err), IsConflict(err):
 			if ctx.Err() != nil {
 				return nil, err
 			}
@@ -153,6 +153,9 @@ func (c *Client) CreateRole(ctx context.Context, req CreateRoleRequest) (*Role, 
 		if ae != nil && ae.hasRetryAfter {
 			wait = c.impl.backoff(attempt, ae.retryAfter, true)
 		}
+		if !c.impl.withinRetryTime(start, wait) {
+			return nil, err
+		}
 		if serr := sleep(ctx, wait); serr != nil {
 			return nil, fmt.Errorf("POST %s/roles: %w (while waiting to retry after: %w)", acPath, serr, err)
 		}
@@ -160,11 +163,32 @@ func (c *Client) CreateRole(ctx context.Context, req CreateRoleRequest) (*Role, 
 }
 
 // roleMatches reports whether a stored role is what a create asked for.
-// The version is left out: Grafana 13 numbers versions itself.
 func roleMatches(r *Role, req CreateRoleRequest) bool {
-	return r.UID == req.UID && r.Name == req.Name && r.Global == req.Global && r.Hidden == req.Hidden &&
+	return r.UID == req.UID && RoleHolds(r, req)
+}
+
+// RoleHolds reports whether a stored role holds the content a create asks
+// for: its name, flags, texts and permissions. The uid and the version are
+// left out: Grafana 13 numbers versions itself.
+func RoleHolds(r *Role, req CreateRoleRequest) bool {
+	return r.Name == req.Name && r.Global == req.Global && r.Hidden == req.Hidden &&
 		r.DisplayName == req.DisplayName && r.Description == req.Description && r.Group == req.Group &&
 		PermissionsEqual(r.Permissions, req.Permissions)
+}
+
+// FindRoleByName returns the role of that name, with its permissions: a
+// global one when global, else one of the client's org. Nil when there is none.
+func (c *Client) FindRoleByName(ctx context.Context, name string, global bool) (*Role, error) {
+	roles, err := c.ListRoles(ctx, ListRolesOptions{IncludeHidden: true})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range roles {
+		if r.Name == name && r.Global == global {
+			return c.GetRole(ctx, r.UID)
+		}
+	}
+	return nil, nil
 }
 
 // sleep waits d, or until ctx ends.

@@ -193,6 +193,10 @@ func providerBadInputCases(t *testing.T, env *acctest.Env) []badInputCase {
 	good := func(attrs ...string) string { return withAuth(env.URL, env.Auth, attrs...) }
 	fromEnv := providerEnv{"GRAFANA_URL": env.URL, "GRAFANA_AUTH": env.Auth}
 	noProvider := providerBlockHCL() + readsGrafanaHCL
+	servedGeneration, otherGeneration := "9+", "8"
+	if env.Generation(t) == grafana.Generation1 {
+		servedGeneration, otherGeneration = otherGeneration, servedGeneration
+	}
 	return []badInputCase{
 		{name: "url unparsable", config: withAuth("://grafana", env.Auth), expect: diagPattern(`Invalid Grafana URL.*cannot be parsed`)},
 		{name: "url without host", config: withAuth("http://", env.Auth), expect: diagPattern(`Invalid Grafana URL.*cannot be parsed`)},
@@ -227,9 +231,19 @@ func providerBadInputCases(t *testing.T, env *acctest.Env) []badInputCase {
 		{name: "GRAFANA_TIMEOUT zero", env: fromEnv.with("GRAFANA_TIMEOUT", "0"), config: noProvider, expect: diagPattern(`Invalid GRAFANA_TIMEOUT.*at least 1, not "0"`)},
 		{name: "GRAFANA_INSECURE_SKIP_VERIFY not a bool", env: fromEnv.with("GRAFANA_INSECURE_SKIP_VERIFY", "maybe"), config: noProvider, expect: diagPattern(`GRAFANA_INSECURE_SKIP_VERIFY must be true or false, not "maybe"`)},
 		{name: "GRAFANA_HTTP_HEADERS not JSON", env: fromEnv.with("GRAFANA_HTTP_HEADERS", "X-A=b"), config: noProvider, expect: diagPattern(`GRAFANA_HTTP_HEADERS must be a JSON object of strings`)},
+		{name: "plan_checks unknown", config: good(`plan_checks = "strict"`), expect: diagPattern(`plan_checks value must be one of:.*"error".*"warn".*"off"`)},
+		{name: "GRAFANA_PLAN_CHECKS unknown", env: fromEnv.with("GRAFANA_PLAN_CHECKS", "no"), config: noProvider, expect: diagPattern(`Invalid plan_checks.*must be one of error, warn, off, not "no".*GRAFANA_PLAN_CHECKS`)},
 		{name: "GRAFANA_API_GENERATION unknown", env: fromEnv.with("GRAFANA_API_GENERATION", "7"), config: noProvider, expect: diagPattern(`api_generation must be one of auto, 8, 9\+, not "7".*GRAFANA_API_GENERATION`)},
 		{name: "GRAFANA_CA_CERT unreadable", env: fromEnv.with("GRAFANA_CA_CERT", "/nonexistent/ca.pem"), config: noProvider, expect: diagPattern(`Cannot read ca_cert`)},
 		{name: "GRAFANA_TLS_CERT without key", env: fromEnv.with("GRAFANA_TLS_CERT", string(pki.ClientCertPEM)), config: noProvider, expect: diagPattern(`Incomplete client certificate`)},
+
+		// Issue 16, item 8: a URL that is not Grafana's root, a forced generation the server contradicts.
+		{name: "url with a sub-path nothing serves", config: withAuth(env.URL+"/grafana", env.Auth),
+			expect: diagPattern(`Not Grafana's root URL.*` + regexp.QuoteMeta(env.URL+"/grafana/api/access-control/status") + `.*with its sub-path`)},
+		{name: "api_generation contradicts Grafana", config: good(`api_generation = ` + hclQuote(otherGeneration)),
+			expect: diagPattern(`api_generation does not match Grafana.*Set api_generation = ` + regexp.QuoteMeta(strconv.Quote(servedGeneration)))},
+		{name: "GRAFANA_API_GENERATION contradicts Grafana", env: fromEnv.with("GRAFANA_API_GENERATION", otherGeneration), config: noProvider,
+			expect: diagPattern(`api_generation does not match Grafana.*comes from the GRAFANA_API_GENERATION environment variable`)},
 	}
 }
 
@@ -238,6 +252,7 @@ type badInputFixtures struct {
 	roleUID  string // a custom role of the provider's org (not global)
 	roleName string
 	teamID   int64
+	teamName string
 	userID   int64
 	// managedUID is a managed role of the provider's org ("" when Grafana
 	// lists none).
@@ -295,7 +310,7 @@ func newBadInputFixtures(t *testing.T, env *acctest.Env) badInputFixtures {
 			t.Fatalf("creating a token: %v", err)
 		}
 	}
-	fx.teamID, _ = env.CreateTeam(t, "bad-input")
+	fx.teamID, fx.teamName = env.CreateTeam(t, "bad-input")
 	fx.userID, _ = env.CreateUser(t, "bad-input")
 	if !env.Real() {
 		if fx.otherOrg, err = env.Client.CreateOrg(ctx, acctest.RandName("bad-input-org")); err != nil {
@@ -433,15 +448,19 @@ func resourceBadInputCases(t *testing.T, env *acctest.Env, fx badInputFixtures) 
 		)
 	}
 	if fx.token != "" {
-		// Only a server admin may change what is global, basic roles included.
+		// Only a server admin may change what is global, basic roles included:
+		// the plan says so (GET /api/user tells a server admin).
 		asToken := env.ProviderConfigWithAuth(fx.token)
 		cases = append(cases,
-			badInputCase{name: "custom_role global with a token", apply: true,
+			badInputCase{name: "custom_role global with a token",
 				config: asToken + "resource \"grafanarbac_custom_role\" \"bad\" {\n  name = \"custom:bad-input:global\"\n  global = true\n}\n",
-				expect: diagPattern(`Cannot create role.*need a Grafana server admin; a service-account token is not one`)},
-			badInputCase{name: "builtin_role_assignment with a token", apply: true,
+				expect: diagPattern(`Needs a Grafana server admin.*A global role needs a Grafana server admin.*plan_checks = "warn"`)},
+			badInputCase{name: "builtin_role_assignment with a token",
 				config: asToken + fmt.Sprintf("resource \"grafanarbac_builtin_role_assignment\" \"bad\" {\n  builtin_role = \"Viewer\"\n  role_uid = %q\n}\n", fx.roleUID),
-				expect: diagPattern(`grants to built-in roles .* need a Grafana server admin`)},
+				expect: diagPattern(`Needs a Grafana server admin.*a grant to a built-in role .* needs a Grafana server admin.*plan_checks = "warn"`)},
+			badInputCase{name: "default_assignment with a token",
+				config: asToken + "resource \"grafanarbac_default_assignment\" \"bad\" {\n  builtin_role = \"Viewer\"\n  fixed_role = \"fixed:annotations:reader\"\n}\n",
+				expect: diagPattern(`Needs a Grafana server admin.*A change to a default grant .* needs a Grafana server admin.*plan_checks = "warn"`)},
 		)
 	}
 	if fx.managedUID != "" {
@@ -459,6 +478,94 @@ func resourceBadInputCases(t *testing.T, env *acctest.Env, fx badInputFixtures) 
 			config: team(fmt.Sprintf("team_id = %d\nrole_uid = %q\norg_id = %d", fx.otherTeamID, fx.roleUID, fx.otherOrg)),
 			expect: diagPattern(`Role belongs to another organization.*belongs to organization 1.*Set org_id = 1`)})
 	}
+
+	// Issue 16, items 3, 9 and 10.
+	perm := func(action, scope string) string {
+		return role(name + "\npermissions = [{ action = " + hclQuote(action) + ", scope = " + hclQuote(scope) + " }]")
+	}
+	cases = append(cases,
+		badInputCase{name: "custom_role action with a trailing space", config: perm("teams:read ", "teams:*"),
+			expect: diagPattern(`White space in a permission action.*"teams:read ".*Remove the white space, e\.g\. "teams:read"`)},
+		badInputCase{name: "custom_role action with a tab", config: perm("teams:\tread", "teams:*"), expect: diagPattern(`White space in a permission action`)},
+		badInputCase{name: "custom_role action without a verb", config: perm("teams", "teams:*"),
+			expect: diagPattern(`Malformed permission action.*"teams" is not of the form <resource>\[\.<sub>\]:<verb>`)},
+		badInputCase{name: "custom_role action with an empty verb", config: perm("teams:", "teams:*"), expect: diagPattern(`Malformed permission action.*"teams:"`)},
+		badInputCase{name: "custom_role action with an empty resource", config: perm(":read", "teams:*"), expect: diagPattern(`Malformed permission action.*":read"`)},
+		badInputCase{name: "custom_role scope with a space", config: perm("dashboards:read", "dashboards: *"),
+			expect: diagPattern(`White space in a permission scope.*"dashboards: \*".*e\.g\. "dashboards:\*"`)},
+		badInputCase{name: "custom_role scope with a wildcard inside", config: perm("dashboards:read", "dashboards:*:abc"),
+			expect: diagPattern(`Wildcard inside a permission scope.*"dashboards:\*:abc".*Use a scope such as "dashboards:\*"`)},
+		badInputCase{name: "custom_role scope with a question mark", config: perm("teams:read", "teams:id:1?"), expect: diagPattern(`Wildcard inside a permission scope.*"teams:id:1\?"`)},
+		badInputCase{name: "builtin_role_assignment Grafana Admin of an org role",
+			config: builtin(`builtin_role = "Grafana Admin"` + "\nrole_uid = \"" + fx.roleUID + "\"\nglobal = true"),
+			expect: diagPattern(`Global assignment of an organization's role.*Grafana Admin assignments are global.*make the role global .global = true on its grafanarbac_custom_role.`)},
+		badInputCase{name: "custom_role org_id that does not exist", config: role(name + "\norg_id = 987654\npermissions = [{ action = \"teams:read\", scope = \"teams:*\" }]"),
+			expect: diagPattern(`Organization not found.*Organization 987654 does not exist`)},
+		badInputCase{name: "team_role_assignment org_id that does not exist", config: team(fmt.Sprintf("team_id = %d\nrole_uid = %q\norg_id = 987654", fx.teamID, fx.roleUID)),
+			expect: diagPattern(`Organization not found.*Organization 987654 does not exist`)},
+		badInputCase{name: "team data source org_id that does not exist", config: ds("grafanarbac_team", "name = \"x\"\norg_id = 987654"),
+			expect: diagPattern(`Organization not found.*Organization 987654 does not exist`)},
+		badInputCase{name: "team data source name in another case", config: ds("grafanarbac_team", "name = "+hclQuote(strings.ToUpper(fx.teamName))),
+			expect: diagPattern(`Team not found.*Did you mean ` + regexp.QuoteMeta(strconv.Quote(fx.teamName)) + `\?`)},
+		badInputCase{name: "custom_role name taken by a different role", apply: true,
+			config: role("name = " + hclQuote(fx.roleName) + "\npermissions = [{ action = \"teams:read\", scope = \"teams:id:1\" }]"),
+			expect: diagPattern(`Cannot create role.*409.*The name is taken by role uid ` + regexp.QuoteMeta(fx.roleUID) + `, whose content differs`)},
+		badInputCase{name: "custom_role uid taken by a different role", apply: true,
+			config: role(name + "\nuid = " + hclQuote(fx.roleUID)),
+			expect: diagPattern(`Cannot create role.*409.*a role with uid "` + regexp.QuoteMeta(fx.roleUID) + `" exists, but differs`)},
+	)
+	cases = append(cases, safetyBadInputCases(t, env, fx)...)
+	return cases
+}
+
+// safetyBadInputCases are issue 16's plan-time refusals of assignments.
+func safetyBadInputCases(t *testing.T, env *acctest.Env, fx badInputFixtures) []badInputCase {
+	builtin := func(body string) string {
+		return env.ProviderConfig() + "resource \"grafanarbac_builtin_role_assignment\" \"bad\" {\n" + body + "\n}\n"
+	}
+	missing := "Viewer" // holds none of the fixture role's permissions
+	if _, err := env.Client.GetRole(context.Background(), "basic_none"); err == nil {
+		missing = "None"
+	}
+	importID := fmt.Sprintf("%d:%s:%s", env.OrgID, missing, fx.roleUID)
+	cases := []badInputCase{
+		{name: "builtin_role_assignment import of a grant that does not exist", config: builtin(fmt.Sprintf("builtin_role = %q\nrole_uid = %q", missing, fx.roleUID)),
+			importAddr: "grafanarbac_builtin_role_assignment.bad", importID: importID, expect: diagPattern(`Cannot import non-existent remote object`)},
+	}
+	// A default grant that harms nobody when removed.
+	inPlace := struct{ builtin, fixed string }{"Viewer", "fixed:annotations:reader"}
+	if env.Generation(t) == grafana.Generation1 {
+		inPlace.builtin, inPlace.fixed = "Admin", "fixed:reporting:admin:read"
+	}
+	// Removing a grant that is not in place (not a Viewer default).
+	notDefaults := []string{"fixed:dashboards:creator", "fixed:teams:creator"}
+	if env.Generation(t) == grafana.Generation1 {
+		notDefaults = []string{"fixed:datasources:reader"}
+	}
+	for _, fixed := range notDefaults {
+		cases = append(cases, badInputCase{name: "default_assignment removal of " + fixed + " from Viewer",
+			config: env.ProviderConfig() + fmt.Sprintf("resource \"grafanarbac_default_assignment\" \"bad\" {\n  builtin_role = \"Viewer\"\n  fixed_role = %q\n}\n", fixed),
+			expect: diagPattern(`Grant not in place.*` + regexp.QuoteMeta(strconv.Quote(fixed)) + `.*Remove this resource; to grant the role, use grafanarbac_builtin_role_assignment`)})
+	}
+
+	// Two resources claiming one grant: Terraform names the one that fails.
+	twice := func(typ, body string) string {
+		return env.ProviderConfig() + fmt.Sprintf("resource %q \"a\" {\n%s\n}\nresource %q \"b\" {\n%s\n}\n", typ, body, typ, body)
+	}
+	claimed := func(typ, what string) *regexp.Regexp {
+		return diagPattern(`Two resources claim one grant.*with ` + regexp.QuoteMeta(typ) + `\.[ab],.*Another resource in this configuration also ` + regexp.QuoteMeta(what) + `.*Keep only one of them`)
+	}
+	uid := strconv.Quote(fx.roleUID)
+	cases = append(cases,
+		badInputCase{name: "team_role_assignment same grant twice", config: twice("grafanarbac_team_role_assignment", fmt.Sprintf("team_id = %d\nrole_uid = %s", fx.teamID, uid)),
+			expect: claimed("grafanarbac_team_role_assignment", fmt.Sprintf("assigns role %s to team %d in organization %d", uid, fx.teamID, env.OrgID))},
+		badInputCase{name: "user_role_assignment same grant twice", config: twice("grafanarbac_user_role_assignment", fmt.Sprintf("user_id = %d\nrole_uid = %s", fx.userID, uid)),
+			expect: claimed("grafanarbac_user_role_assignment", fmt.Sprintf("assigns role %s to user %d in organization %d", uid, fx.userID, env.OrgID))},
+		badInputCase{name: "builtin_role_assignment same grant twice", config: twice("grafanarbac_builtin_role_assignment", fmt.Sprintf("builtin_role = \"Editor\"\nrole_uid = %s", uid)),
+			expect: claimed("grafanarbac_builtin_role_assignment", fmt.Sprintf(`grants role %s to built-in role "Editor"`, uid))},
+		badInputCase{name: "default_assignment same grant twice", config: twice("grafanarbac_default_assignment", fmt.Sprintf("builtin_role = %q\nfixed_role = %q", inPlace.builtin, inPlace.fixed)),
+			expect: claimed("grafanarbac_default_assignment", fmt.Sprintf("states the default grant of %q to %q", inPlace.fixed, inPlace.builtin))},
+	)
 	return cases
 }
 
@@ -551,9 +658,10 @@ func runBadInputBatch(t *testing.T, env *acctest.Env, targets badInputTargets, c
 		for i := range pending {
 			named := regexp.MustCompile(`\b` + label(i) + `\b`)
 			if cases[i].importAddr != "" {
-				// Terraform names no address in an import block's
-				// diagnostics; the provider's quotes the ID.
-				named = regexp.MustCompile(`(?i)import ID ` + regexp.QuoteMeta(strconv.Quote(cases[i].importID)))
+				// Terraform names no address in the provider's diagnostics
+				// of an import block, which quote the ID; its own (no such
+				// object) name the address.
+				named = regexp.MustCompile(`(?i)import ID ` + regexp.QuoteMeta(strconv.Quote(cases[i].importID)) + `|\b` + label(i) + `\b`)
 			}
 			var mine []string
 			for _, d := range diags {

@@ -108,6 +108,31 @@ func editBasicRole(ctx context.Context, client *grafana.Client, uid string, edit
 	}
 }
 
+// releasedGrants are the roles whose assignment to a basic role was
+// destroyed in this operation. Such a role still exists and still looks
+// held in full while the other assignments of its permissions go; without
+// this, the last of them would keep a shared permission for it, and the
+// permission would stay on the basic role after every grant is gone.
+type releasedGrants struct {
+	mu sync.Mutex
+	m  map[string]bool // "<basic uid>|<role uid>"
+}
+
+func (r *releasedGrants) set(basicUID, roleUID string, released bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.m == nil {
+		r.m = map[string]bool{}
+	}
+	r.m[basicUID+"|"+roleUID] = released
+}
+
+func (r *releasedGrants) has(basicUID, roleUID string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.m[basicUID+"|"+roleUID]
+}
+
 // --- permission-set arithmetic, kept pure for unit tests ---
 
 // permissionsUnion returns a ∪ b as a sorted set.
@@ -154,16 +179,15 @@ func removablePermissions(basic, remove []grafana.Permission, others map[string]
 
 // sharedWithCustomRoles returns the permissions of candidates that the basic
 // role holds because another custom role granted to it (held in full)
-// carries them, and not because a fixed role does (Grafana's defaults). An
-// assignment records these as its own too: when the other assignment goes,
-// they stay for this one (see removablePermissions), and must go when this
-// one goes.
-func sharedWithCustomRoles(candidates, basic []grafana.Permission, custom, fixed map[string][]grafana.Permission) []grafana.Permission {
+// carries them, and that are not Grafana's defaults. An assignment records
+// these as its own too: when the other assignment goes, they stay for this
+// one (see removablePermissions), and must go when this one goes.
+func sharedWithCustomRoles(candidates, basic []grafana.Permission, custom map[string][]grafana.Permission, defaults []grafana.Permission) []grafana.Permission {
 	shared := permissionsIntersect(candidates, heldByContainedRoles(basic, custom))
 	if len(shared) == 0 {
 		return nil
 	}
-	return grafana.PermissionsMinus(shared, heldByContainedRoles(basic, fixed))
+	return grafana.PermissionsMinus(shared, defaults)
 }
 
 // --- reading the permissions of many roles ---

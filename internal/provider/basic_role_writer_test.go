@@ -228,22 +228,50 @@ func TestSharedWithCustomRoles(t *testing.T) {
 	p, q, d := perm("p:read", "p:*"), perm("q:read", ""), perm("d:read", "d:*")
 	basic := perms(p, q, d)
 	tests := []struct {
-		name          string
-		candidates    []grafana.Permission
-		custom, fixed map[string][]grafana.Permission
-		want          []grafana.Permission
+		name       string
+		candidates []grafana.Permission
+		custom     map[string][]grafana.Permission
+		defaults   []grafana.Permission
+		want       []grafana.Permission
 	}{
 		{"put there by another custom role", perms(p), map[string][]grafana.Permission{"A": perms(p, q)}, nil, perms(p)},
-		{"also a default", perms(p, d), map[string][]grafana.Permission{"A": perms(p, d)}, map[string][]grafana.Permission{"F": perms(d)}, perms(p)},
+		{"also a default", perms(p, d), map[string][]grafana.Permission{"A": perms(p, d)}, perms(d), perms(p)},
 		{"custom role not held in full", perms(p), map[string][]grafana.Permission{"A": perms(p, perm("x:read", ""))}, nil, nil},
 		{"added by hand", perms(q), nil, nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := sharedWithCustomRoles(tt.candidates, basic, tt.custom, tt.fixed)
+			got := sharedWithCustomRoles(tt.candidates, basic, tt.custom, tt.defaults)
 			if !grafana.PermissionsEqual(got, tt.want) {
 				t.Errorf("sharedWithCustomRoles = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// Grafana's defaults come from its catalog for the fixed roles it lists,
+// whether or not the basic role holds them in full; a fixed role it does not
+// list counts as a default when held in full.
+func TestDefaultPermissions(t *testing.T) {
+	t.Parallel()
+	explore, annotations, newer, newerPart := perm("datasources:explore", ""), perm("annotations:read", "annotations:type:*"), perm("new:read", ""), perm("new:write", "")
+	names := map[string]string{"E": "fixed:datasources:explorer", "A": "fixed:annotations:reader", "N": "fixed:new:reader", "W": "fixed:new:writer"}
+	fixed := map[string][]grafana.Permission{"E": perms(explore), "A": perms(annotations), "N": perms(newer), "W": perms(newer, newerPart)}
+	tests := []struct {
+		builtin string
+		basic   []grafana.Permission
+		want    []grafana.Permission
+	}{
+		// explore held in full by basic_viewer, put there by an assignment: not Viewer's default.
+		{"Viewer", perms(explore, annotations, newer), perms(annotations, newer)},
+		{"Editor", perms(explore, annotations), perms(explore, annotations)}, // Viewer's defaults hold for Editor
+		{"Admin", nil, perms(explore, annotations)},
+		{"Grafana Admin", perms(newer, newerPart), perms(newer, newerPart)},
+		{"None", perms(explore), nil},
+	}
+	for _, tt := range tests {
+		if got := defaultPermissions(tt.builtin, tt.basic, names, fixed); !grafana.PermissionsEqual(got, tt.want) {
+			t.Errorf("defaultPermissions(%s) = %v, want %v", tt.builtin, got, tt.want)
+		}
 	}
 }

@@ -57,12 +57,18 @@ func (r *builtinRoleAssignmentResource) Schema(_ context.Context, _ resource.Sch
 		MarkdownDescription: "Grants a custom or fixed role to a built-in role (`Viewer`, `Editor`, `Admin`, `Grafana Admin`).\n\n" +
 			"**Grafana 8 (API generation 1)** has built-in role assignments: this resource adds one, and removes it on destroy.\n\n" +
 			"**Grafana 9+ (generation 2)** has none; a built-in role is a basic role (`basic_viewer`, …) whose permissions can be edited. " +
+			"Basic roles are global, so this needs a Grafana server admin; the plan checks it (see the provider's `plan_checks`). " +
 			"The resource adds to the basic role exactly the role's permissions it lacks and records them in `granted_permissions`, " +
-			"together with those the basic role holds only because another assigned custom role carries them too; destroy removes exactly " +
-			"those, except a permission that another custom role still needs. A custom role counts as assigned to a basic role when the basic " +
-			"role holds all its permissions. (This is conservative: a permission can stay behind, one is never taken from another assignment.) " +
+			"together with those the basic role holds because another assigned custom role carries them too, unless Grafana grants them by " +
+			"default (the fixed roles it grants the built-in role, from Grafana's published catalog; a fixed role the provider does not know " +
+			"counts as a default when the basic role holds it in full). Destroy removes exactly those, except a permission that another custom " +
+			"role still needs. A custom role counts as assigned to a basic role when the basic role holds all its permissions, unless its " +
+			"assignment was destroyed in the same run. (This is conservative: a permission can stay behind when another custom role that " +
+			"carries it is still held in full in a later run; one is never taken from another assignment.) " +
 			"The next plan restores permissions removed outside Terraform and follows changes of the role's permissions. " +
-			"Only the named basic role changes: unlike generation 1, Editors and Admins do not inherit what is added to `Viewer`.",
+			"Only the named basic role changes: unlike generation 1, Editors and Admins do not inherit what is added to `Viewer`.\n\n" +
+			"Two resources of one configuration that grant the same role to the same built-in role fail the plan (on generation 2 whatever " +
+			"their organizations: they edit the same basic role).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<org_id>:<builtin_role>:<role_uid>`, or `global:<builtin_role>:<role_uid>` for a global assignment: the import ID.",
@@ -89,7 +95,7 @@ func (r *builtinRoleAssignmentResource) Schema(_ context.Context, _ resource.Sch
 				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
 			},
 			"org_id": schema.Int64Attribute{
-				MarkdownDescription: "Organization the grant holds in. Defaults to the provider's organization; `0` for a global assignment. Must not be set when `global = true`. Changing it replaces the assignment.",
+				MarkdownDescription: "Organization the grant holds in. At least 1; defaults to the provider's organization. Leave it unset when `global = true` (it then reads `0`). Changing it replaces the assignment.",
 				Optional:            true,
 				Computed:            true,
 				Validators:          []validator.Int64{int64validator.AtLeast(1)},
@@ -102,7 +108,8 @@ func (r *builtinRoleAssignmentResource) Schema(_ context.Context, _ resource.Sch
 			},
 			"granted_permissions": permissionsComputedResourceAttribute("Generation 2: the role's permissions this assignment owns on the basic role, " +
 				"which destroy removes again: those it added, and those another assigned custom role added. Permissions the basic role held " +
-				"for other reasons (Grafana's defaults, changes by hand) are not in it. Always empty on generation 1."),
+				"for other reasons (Grafana's defaults, changes by hand) are not in it; an import takes the role's permissions except Grafana's " +
+				"defaults. Always empty on generation 1."),
 		},
 	}
 }
@@ -160,6 +167,7 @@ func (r *builtinRoleAssignmentResource) ModifyPlan(ctx context.Context, req reso
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.claim(ctx, plan, resp)
 	if state != nil && !plan.GrantedPermissions.IsUnknown() {
 		// The role lost permissions: the basic role loses them too.
 		before, d1 := permissionsFromSet(ctx, state.GrantedPermissions)
@@ -170,7 +178,32 @@ func (r *builtinRoleAssignmentResource) ModifyPlan(ctx context.Context, req reso
 			}
 		}
 	}
+	checkBuiltinGrantNeed(ctx, r.data, plan, state, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// claim records the planned grant, failing a second resource that plans it.
+// On generation 2 every organization's grant to a built-in role edits the
+// same (global) basic role, so the organization is not part of the grant.
+func (r *builtinRoleAssignmentResource) claim(ctx context.Context, plan builtinRoleAssignmentModel, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || plan.OrgID.IsUnknown() || plan.Global.IsUnknown() || plan.BuiltinRole.IsUnknown() || plan.RoleUID.IsUnknown() {
+		return
+	}
+	gen, err := r.data.client.Generation(ctx)
+	if err != nil {
+		return // planGrant reported it
+	}
+	builtin, uid := plan.BuiltinRole.ValueString(), plan.RoleUID.ValueString()
+	key, what := "builtin "+builtin+":"+uid, fmt.Sprintf("grants role %q to built-in role %q", uid, builtin)
+	if gen == grafana.Generation1 {
+		key = "builtin " + assignmentID(plan.Global.ValueBool(), plan.OrgID.ValueInt64(), builtin, uid)
+		if plan.Global.ValueBool() {
+			what += " globally"
+		} else {
+			what += fmt.Sprintf(" in organization %d", plan.OrgID.ValueInt64())
+		}
+	}
+	r.data.claims.claim(ctx, resp.Private, key, what, path.Root("role_uid"), &resp.Diagnostics)
 }
 
 // warnDestroyLockOut warns when destroying the assignment takes
@@ -230,7 +263,11 @@ func (r *builtinRoleAssignmentResource) planGrant(ctx context.Context, plan buil
 		return unknown
 	}
 	orgID, global := plan.OrgID.ValueInt64(), plan.Global.ValueBool()
-	role := checkAssignableRole(ctx, r.data, plan.RoleUID.ValueString(), orgID, global, assignmentTarget{Kind: "built-in role"}, diags)
+	target := assignmentTarget{Kind: "built-in role"}
+	if plan.BuiltinRole.ValueString() == builtinRoleGrafanaAdmin {
+		target.GlobalOnly = "Grafana Admin assignments are global"
+	}
+	role := checkAssignableRole(ctx, r.data, plan.RoleUID.ValueString(), orgID, global, target, diags)
 	if diags.HasError() || gen == grafana.Generation1 {
 		return permissionsToSet(nil)
 	}
@@ -248,7 +285,7 @@ func (r *builtinRoleAssignmentResource) planGrant(ctx context.Context, plan buil
 		diags.Append(d...)
 		prior = p
 	}
-	granted, err := grantFor(ctx, r.data, orgClient(r.data, orgID), role, basic.Permissions, prior)
+	granted, err := grantFor(ctx, r.data, orgClient(r.data, orgID), plan.BuiltinRole.ValueString(), role, basic.Permissions, prior)
 	if err != nil {
 		diags.AddError("Cannot plan the built-in role assignment", err.Error())
 		return unknown
@@ -256,12 +293,13 @@ func (r *builtinRoleAssignmentResource) planGrant(ctx context.Context, plan buil
 	return permissionsToSet(granted)
 }
 
-// grantFor is what an assignment of role owns on a basic role holding basic:
-// plannedGrant, plus the role's permissions that the basic role holds only
-// because another custom role granted to it carries them. Looking for those
-// costs a read of every custom role, so it is done only when the role has
-// permissions on the basic role that the assignment does not own yet.
-func grantFor(ctx context.Context, data *providerData, client *grafana.Client, role *grafana.Role, basic, prior []grafana.Permission) ([]grafana.Permission, error) {
+// grantFor is what an assignment of role to builtin owns on a basic role
+// holding basic: plannedGrant, plus the role's permissions that the basic
+// role holds because another custom role granted to it carries them, and
+// not by Grafana's default. Looking for those costs a read of every custom
+// role, so it is done only when the role has permissions on the basic role
+// that the assignment does not own yet.
+func grantFor(ctx context.Context, data *providerData, client *grafana.Client, builtin string, role *grafana.Role, basic, prior []grafana.Permission) ([]grafana.Permission, error) {
 	granted := plannedGrant(role.Permissions, basic, prior)
 	unowned := grafana.PermissionsMinus(permissionsIntersect(role.Permissions, basic), granted)
 	if len(unowned) == 0 {
@@ -274,11 +312,11 @@ func grantFor(ctx context.Context, data *providerData, client *grafana.Client, r
 	if len(permissionsIntersect(unowned, heldByContainedRoles(basic, custom))) == 0 {
 		return granted, nil // skip reading the fixed roles
 	}
-	fixed, err := rolesPermissions(ctx, &data.reads, client, func(o grafana.Role) bool { return roleKind(o.Name) == roleKindFixed })
+	defaults, err := readDefaultPermissions(ctx, data, client, builtin, basic)
 	if err != nil {
 		return nil, err
 	}
-	return permissionsUnion(granted, sharedWithCustomRoles(unowned, basic, custom, fixed)), nil
+	return permissionsUnion(granted, sharedWithCustomRoles(unowned, basic, custom, defaults)), nil
 }
 
 // readBasicRole reads the basic role of a built-in role, explaining a missing one.
@@ -324,6 +362,7 @@ func (r *builtinRoleAssignmentResource) Create(ctx context.Context, req resource
 		err := client.AddBuiltinRoleAssignment(ctx, builtin, uid, m.Global.ValueBool())
 		r.data.reads.forgetBuiltinAssignments()
 		if err != nil {
+			err = explainBuiltinGrant(ctx, r.data, err, gen, m)
 			assignmentAPIError(&resp.Diagnostics, fmt.Sprintf("grant role %q to built-in role %q", uid, builtin), err)
 			return
 		}
@@ -336,10 +375,12 @@ func (r *builtinRoleAssignmentResource) Create(ctx context.Context, req resource
 		m.GrantedPermissions = granted
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
-	if found := r.read(ctx, gen, &m, &resp.Diagnostics); !found && !resp.Diagnostics.HasError() {
-		resp.Diagnostics.AddError("Assignment not found after creating it",
+	var read diag.Diagnostics
+	if found := r.read(ctx, gen, &m, &read); !found && !read.HasError() {
+		read.AddError("Assignment not found after creating it",
 			fmt.Sprintf("Grafana accepted the grant of role %q to %q but does not list it. Please report this issue.", uid, builtin))
 	}
+	appendReadBack(&resp.Diagnostics, read)
 }
 
 // syncGrant makes the basic role hold every permission of the role, drops
@@ -368,13 +409,15 @@ func (r *builtinRoleAssignmentResource) syncGrant(ctx context.Context, client *g
 	}
 
 	var granted, added []grafana.Permission
-	err = r.data.editBasicRole(ctx, client, basicRoleUID(m.BuiltinRole.ValueString()), func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
+	basicUID := basicRoleUID(m.BuiltinRole.ValueString())
+	err = r.data.editBasicRole(ctx, client, basicUID, func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
+		r.data.released.set(basicUID, uid, false)
 		added = grafana.PermissionsMinus(role.Permissions, current)
 		if plannedKnown {
 			granted = want
 		} else {
 			var err error
-			if granted, err = grantFor(ctx, r.data, client, role, current, prior); err != nil {
+			if granted, err = grantFor(ctx, r.data, client, m.BuiltinRole.ValueString(), role, current, prior); err != nil {
 				return nil, err
 			}
 		}
@@ -383,13 +426,14 @@ func (r *builtinRoleAssignmentResource) syncGrant(ctx context.Context, client *g
 		if len(drop) == 0 {
 			return next, nil
 		}
-		others, err := rolesPermissions(ctx, &r.data.reads, client, func(o grafana.Role) bool { return o.UID != uid && roleKind(o.Name) == roleKindCustom })
+		others, err := r.otherCustomRoles(ctx, client, basicUID, uid)
 		if err != nil {
 			return nil, err
 		}
 		return grafana.PermissionsMinus(next, removablePermissions(current, drop, others)), nil
 	})
 	if err != nil {
+		err = explainBuiltinGrant(ctx, r.data, err, grafana.Generation2, m)
 		assignmentAPIError(diags, fmt.Sprintf("grant role %q to built-in role %q", uid, m.BuiltinRole.ValueString()), err)
 		return types.Set{}, false
 	}
@@ -438,18 +482,18 @@ func (r *builtinRoleAssignmentResource) read(ctx context.Context, gen grafana.Ge
 	}
 	if m.GrantedPermissions.IsNull() {
 		// Import: what the assignment added cannot be known. Take the
-		// role's permissions the basic role holds, except those a fixed role
-		// granted to it (Grafana's defaults) also carries.
-		if role == nil {
+		// role's permissions, all on the basic role, except Grafana's
+		// defaults. A role the basic role does not hold in full is not
+		// assigned: nothing to import.
+		if role == nil || !permissionsContain(basic.Permissions, role.Permissions) {
 			return false
 		}
-		fixed, err := rolesPermissions(ctx, &r.data.reads, client, func(o grafana.Role) bool { return roleKind(o.Name) == roleKindFixed })
+		defaults, err := readDefaultPermissions(ctx, r.data, client, builtin, basic.Permissions)
 		if err != nil {
 			assignmentAPIError(diags, "read fixed roles", err)
 			return false
 		}
-		held := permissionsIntersect(role.Permissions, basic.Permissions)
-		m.GrantedPermissions = permissionsToSet(grafana.PermissionsMinus(held, heldByContainedRoles(basic.Permissions, fixed)))
+		m.GrantedPermissions = permissionsToSet(grafana.PermissionsMinus(role.Permissions, defaults))
 		return true
 	}
 	prior, d := permissionsFromSet(ctx, m.GrantedPermissions)
@@ -536,14 +580,18 @@ func (r *builtinRoleAssignmentResource) Delete(ctx context.Context, req resource
 	}
 	granted, d := permissionsFromSet(ctx, state.GrantedPermissions)
 	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() || len(granted) == 0 {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	err := r.data.editBasicRole(ctx, client, basicRoleUID(builtin), func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
+	// Released under the basic role's lock, even when this assignment owns
+	// nothing, so that the deletes that follow see it gone.
+	basicUID := basicRoleUID(builtin)
+	err := r.data.editBasicRole(ctx, client, basicUID, func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
+		r.data.released.set(basicUID, uid, true)
 		if len(permissionsIntersect(granted, current)) == 0 {
 			return current, nil
 		}
-		others, err := rolesPermissions(ctx, &r.data.reads, client, func(o grafana.Role) bool { return o.UID != uid && roleKind(o.Name) == roleKindCustom })
+		others, err := r.otherCustomRoles(ctx, client, basicUID, uid)
 		if err != nil {
 			return nil, err
 		}
@@ -553,8 +601,18 @@ func (r *builtinRoleAssignmentResource) Delete(ctx context.Context, req resource
 		return // no basic role, nothing to remove
 	}
 	if err != nil {
+		r.data.released.set(basicUID, uid, false)
 		assignmentAPIError(&resp.Diagnostics, fmt.Sprintf("remove the permissions of role %q from built-in role %q", uid, builtin), err)
 	}
+}
+
+// otherCustomRoles are the permissions of the custom roles other than uid
+// that may still be granted to the basic role: all but those whose
+// assignment to it was destroyed in this operation.
+func (r *builtinRoleAssignmentResource) otherCustomRoles(ctx context.Context, client *grafana.Client, basicUID, uid string) (map[string][]grafana.Permission, error) {
+	return rolesPermissions(ctx, &r.data.reads, client, func(o grafana.Role) bool {
+		return o.UID != uid && roleKind(o.Name) == roleKindCustom && !r.data.released.has(basicUID, o.UID)
+	})
 }
 
 var builtinRoleAssignmentImportHelp = "`<org_id>:<builtin_role>:<role_uid>` or `global:<builtin_role>:<role_uid>`"

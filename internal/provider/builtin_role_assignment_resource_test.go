@@ -3,6 +3,7 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/acctest"
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/emulator"
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
 
@@ -868,5 +870,80 @@ func newAssignEnv(t *testing.T) *assignEnv {
 		provider:         a.ProviderConfig(),
 		providerWithAuth: a.ProviderConfigWithAuth,
 		randName:         acctest.RandName,
+	}
+}
+
+// Importing a grant that does not exist fails as Terraform expects: on
+// generation 2, a basic role that holds none of the role's permissions.
+func TestAccBuiltinRoleAssignment_importMissing(t *testing.T) {
+	env := newAssignEnv(t)
+	role := env.createRole(t, env.testPerms(t, 2), false)
+	builtin := "Viewer"
+	if env.gen == grafana.Generation2 {
+		if _, err := env.client.GetRole(context.Background(), "basic_none"); err == nil {
+			builtin = "None"
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 env.preCheck,
+		ProtoV6ProviderFactories: env.factories,
+		Steps: []resource.TestStep{{
+			Config:        env.config(builtinAssignmentHCL("test", builtin, role.UID, "")),
+			ResourceName:  "grafanarbac_builtin_role_assignment.test",
+			ImportState:   true,
+			ImportStateId: fmt.Sprintf("%d:%s:%s", env.orgID, builtin, role.UID),
+			ExpectError:   asgErr("Cannot import non-existent remote object"),
+		}},
+	})
+	if err := checkBuiltinGrant(env, builtin, role, role.Permissions, false)(nil); err != nil {
+		t.Error(err)
+	}
+}
+
+// Two custom roles share datasources:explore, the only permission of the
+// fixed role fixed:datasources:explorer (Editor's default, not Viewer's).
+// Granted to Viewer in two applies, in either order, then both destroyed:
+// basic_viewer loses the permission, though the fixed role looked held in
+// full once the first grant added it. Granted to Editor, which holds it by
+// default, it stays.
+func TestAccBuiltinRoleAssignment_sharedPermission(t *testing.T) {
+	if acctest.Get(t).Real() {
+		t.Skip("compares basic roles whole: needs an emulator of its own")
+	}
+	explore := grafana.Permission{Action: "datasources:explore"}
+	for _, tc := range []struct {
+		name, builtin string
+		stays         bool
+		bFirst        bool
+	}{
+		{name: "Viewer, A then B", builtin: "Viewer"},
+		{name: "Viewer, B then A", builtin: "Viewer", bFirst: true},
+		{name: "Editor holds it by default", builtin: "Editor", stays: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := ownAssignEnv(t, startOwnEmulator(t, emulator.Config{Version: os.Getenv(acctest.EnvVersion)}))
+			env.skipUnlessGen(t, grafana.Generation2, "generation 1 assigns roles by reference and never copies permissions")
+			only := env.testPerms(t, 1)
+			roleA := env.createRole(t, []grafana.Permission{explore}, false)
+			roleB := env.createRole(t, []grafana.Permission{explore, only[0]}, false)
+			a := builtinAssignmentHCL("a", tc.builtin, roleA.UID, "")
+			b := builtinAssignmentHCL("b", tc.builtin, roleB.UID, "")
+			first := a
+			if tc.bFirst {
+				first = b
+			}
+			want, gone := []grafana.Permission(nil), []grafana.Permission{explore, only[0]}
+			if tc.stays {
+				want, gone = gone[:1], gone[1:]
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: env.factories,
+				CheckDestroy:             basicHolds(env, tc.builtin, want, gone),
+				Steps: []resource.TestStep{
+					{Config: env.config(first), ConfigPlanChecks: asgEmptyPlanAfterApply},
+					{Config: env.config(a, b), ConfigPlanChecks: asgEmptyPlanAfterApply, Check: basicHolds(env, tc.builtin, []grafana.Permission{explore, only[0]}, nil)},
+				},
+			})
+		})
 	}
 }

@@ -152,6 +152,7 @@ func offlineProviderData(t *testing.T, gen grafana.Generation, held []grafana.Pe
 	}
 	data := &providerData{client: client, orgID: 1}
 	data.reads.seed(cacheKey{kind: cachePermissions, org: 1}, held)
+	data.reads.seed(cacheKey{kind: cacheCurrentUser}, &grafana.User{ID: 1, Login: "admin", IsGrafanaAdmin: true})
 	for _, r := range roles {
 		data.reads.seed(cacheKey{cacheRole, 1, r.UID}, r)
 	}

@@ -72,6 +72,7 @@ func TestDefaultAssignmentRemovalWarnsOfLockOut(t *testing.T) {
 			// A fresh cache per plan, as each Terraform run has: the admin's
 			// permissions are read from the emulator.
 			r := &defaultAssignmentResource{data: &providerData{client: client, orgID: 1}}
+			r.data.reads.seed(cacheKey{kind: cacheCurrentUser}, &grafana.User{ID: 1, Login: "admin", IsGrafanaAdmin: true})
 
 			var sr resource.SchemaResponse
 			r.Schema(ctx, resource.SchemaRequest{}, &sr)

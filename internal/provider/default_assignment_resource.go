@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -53,16 +54,21 @@ func (r *defaultAssignmentResource) Metadata(_ context.Context, req resource.Met
 func (r *defaultAssignmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "States a deviation from a grant Grafana makes by default: a fixed role granted to a built-in role. " +
-			"With `assigned = false` (the default) the grant is removed; with `true` it is restored. Destroying the resource returns to " +
-			"Grafana's default, the grant in place. Use it only for grants Grafana makes by default; grant other roles with " +
-			"`grafanarbac_builtin_role_assignment`.\n\n" +
+			"With `assigned = false` (the default) the grant is removed; with `true` it is kept in place. Use it only for grants Grafana makes " +
+			"by default; grant other roles with `grafanarbac_builtin_role_assignment`.\n\n" +
+			"**Destroy leaves the grant as the resource found it** when it was created or imported: it puts back only what the resource took " +
+			"away (on generation 2, the permissions in `affected_permissions`), and takes away only what it added. With `assigned = false`, " +
+			"the grant must be in place when the resource is created: a grant that is not (for example `fixed:dashboards:creator` on " +
+			"`Viewer`) fails the plan, since there is nothing to take away and a destroy must not grant it. With `assigned = true`, " +
+			"the plan warns that the grant is not in place and will be added.\n\n" +
 			"**Grafana 8 (API generation 1)**: the built-in role assignment of the fixed role is removed or added again. Because built-in " +
 			"roles are hierarchical there, removing a grant from `Viewer` also takes it from Editors and Admins that only had it through Viewer.\n\n" +
 			"**Grafana 9+ (generation 2)**: the fixed role's permissions are removed from, or added to, the basic role (`basic_viewer`, …), " +
 			"and only that one. A removal keeps every permission that another fixed role the basic role still holds in full also carries, " +
 			"so other grants stay intact. `affected_permissions` shows at plan time what the grant covers.\n\n" +
 			"The plan warns when a removal would take permissions the provider's own credentials use to manage roles (for example " +
-			"`roles:write` or `users.roles:add`): Grafana would then refuse to restore the grant with the same credentials.",
+			"`roles:write` or `users.roles:add`): Grafana would then refuse to restore the grant with the same credentials. " +
+			"Default grants are global, so a change needs a Grafana server admin; the plan checks it (see the provider's `plan_checks`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<builtin_role>:<fixed_role>`: the import ID.",
@@ -168,6 +174,29 @@ func fixedRoleNotFound(diags *diag.Diagnostics, name string) {
 		fmt.Sprintf("Grafana has no fixed role named %q. Check the spelling; the grafanarbac_roles data source with kind = \"fixed\" lists them.", name))
 }
 
+// grantNotInPlace reports a new default assignment of a grant that is not in
+// place. Removing it would change nothing, and a destroy that restored it
+// would grant what nobody asked for: an error. Keeping it in place grants
+// it, which the configuration says: a warning.
+func grantNotInPlace(diags *diag.Diagnostics, g defaultGrant, builtin, fixedName string, assigned bool) {
+	where := fmt.Sprintf("Grafana does not grant %q to %q now", fixedName, builtin)
+	if g.gen != grafana.Generation1 {
+		missing := grafana.PermissionsMinus(grafana.NormalizePermissions(g.fixed.Permissions), g.basic.Permissions)
+		where += fmt.Sprintf(": basic role %q lacks these of its permissions:\n%s\n", g.basic.UID, formatPermissionList(missing))
+	} else {
+		where += ". "
+	}
+	if assigned {
+		diags.AddAttributeWarning(path.Root("fixed_role"), "Grant not in place",
+			where+"This resource adds it, and its destroy takes it away again. grafanarbac_builtin_role_assignment is "+
+				"the resource for grants Grafana does not make by default.")
+		return
+	}
+	diags.AddAttributeError(path.Root("fixed_role"), "Grant not in place",
+		where+"With assigned = false there is nothing to take away, and grafanarbac_default_assignment never grants on destroy "+
+			"what it did not take away. Remove this resource; to grant the role, use grafanarbac_builtin_role_assignment.")
+}
+
 func (r *defaultAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return // destroy, or provider not configured yet
@@ -210,40 +239,64 @@ func (r *defaultAssignmentResource) ModifyPlan(ctx context.Context, req resource
 		fixedRoleNotFound(&resp.Diagnostics, fixedName)
 		return
 	}
+	if replace {
+		inPlace, err := r.observeAssigned(ctx, g, builtin, types.BoolNull())
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot plan default assignment", err.Error())
+			return
+		}
+		if !inPlace {
+			grantNotInPlace(&resp.Diagnostics, g, builtin, fixedName, assigned)
+			if !assigned {
+				return
+			}
+		}
+	}
 	affected, err := r.affected(ctx, g, assigned)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot plan default assignment", err.Error())
 		return
 	}
 	plan.AffectedPermissions = permissionsToSet(affected)
+	r.data.claims.claim(ctx, resp.Private, "default "+builtin+":"+fixedName, fmt.Sprintf("states the default grant of %q to %q", fixedName, builtin), path.Root("fixed_role"), &resp.Diagnostics)
 	if !assigned && (replace || state.Assigned.ValueBool()) {
 		warnSelfLockOut(ctx, r.data, path.Root("assigned"), fmt.Sprintf("%q", fixedName), builtin, affected, &resp.Diagnostics)
+	}
+	if replace || !plan.Assigned.Equal(state.Assigned) {
+		checkDefaultGrantNeed(ctx, r.data, g, affected, assigned, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
-// apply makes the grant match assigned and returns affected_permissions.
-func (r *defaultAssignmentResource) apply(ctx context.Context, builtin, fixedName string, assigned bool) ([]grafana.Permission, error) {
+// grantChange is what apply did: affected_permissions, and the
+// permissions a restore added to the basic role (generation 2).
+type grantChange struct {
+	affected, added []grafana.Permission
+}
+
+// apply makes the grant match assigned.
+func (r *defaultAssignmentResource) apply(ctx context.Context, builtin, fixedName string, assigned bool) (grantChange, error) {
 	g, err := r.readGrant(ctx, builtin, fixedName)
 	if err != nil {
-		return nil, err
+		return grantChange{}, err
 	}
 	if g.fixed == nil {
-		return nil, fmt.Errorf("grafana has no fixed role named %q", fixedName)
+		return grantChange{}, fmt.Errorf("grafana has no fixed role named %q", fixedName)
 	}
 	client := r.data.client
 	fixed := grafana.NormalizePermissions(g.fixed.Permissions)
 	if g.gen == grafana.Generation1 {
 		defer r.data.reads.forgetBuiltinAssignments()
 		if assigned {
-			return fixed, client.AddBuiltinRoleAssignment(ctx, builtin, g.fixed.UID, true)
+			return grantChange{affected: fixed}, client.AddBuiltinRoleAssignment(ctx, builtin, g.fixed.UID, true)
 		}
-		return fixed, removeDefaultGrantGen1(ctx, client, builtin, g.fixed.UID)
+		return grantChange{affected: fixed}, removeDefaultGrantGen1(ctx, client, builtin, g.fixed.UID)
 	}
-	var affected []grafana.Permission
+	var affected, added []grafana.Permission
 	err = r.data.editBasicRole(ctx, client, basicRoleUID(builtin), func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
 		if assigned {
 			affected = fixed
+			added = grafana.PermissionsMinus(fixed, current)
 			return permissionsUnion(current, fixed), nil
 		}
 		kept, err := r.kept(ctx, g.fixed.UID, current)
@@ -253,7 +306,7 @@ func (r *defaultAssignmentResource) apply(ctx context.Context, builtin, fixedNam
 		affected = grafana.PermissionsMinus(fixed, kept)
 		return grafana.PermissionsMinus(current, affected), nil
 	})
-	return affected, err
+	return grantChange{affected: affected, added: added}, err
 }
 
 // removeDefaultGrantGen1 removes a generation-1 default grant. Grafana 8
@@ -272,22 +325,48 @@ func removeDefaultGrantGen1(ctx context.Context, client *grafana.Client, builtin
 
 // applyPlan applies the plan and returns the state to store; a known
 // planned affected set is kept as planned (see syncGrant for why).
-func (r *defaultAssignmentResource) applyPlan(ctx context.Context, plan defaultAssignmentModel, diags *diag.Diagnostics) (defaultAssignmentModel, bool) {
+func (r *defaultAssignmentResource) applyPlan(ctx context.Context, plan defaultAssignmentModel, diags *diag.Diagnostics) (defaultAssignmentModel, grantChange, bool) {
 	builtin, fixedName, assigned := plan.BuiltinRole.ValueString(), plan.FixedRole.ValueString(), plan.Assigned.ValueBool()
-	affected, err := r.apply(ctx, builtin, fixedName, assigned)
+	change, err := r.apply(ctx, builtin, fixedName, assigned)
 	if err != nil {
 		verb := "remove"
 		if assigned {
 			verb = "restore"
 		}
+		err = r.data.explainForbidden(err, func(c checker) { checkServerAdmin(ctx, c, path.Root("assigned"), needDefaultGrant) })
 		assignmentAPIError(diags, fmt.Sprintf("%s the default grant of %q to %q", verb, fixedName, builtin), err)
-		return plan, false
+		return plan, change, false
 	}
 	plan.ID = types.StringValue(builtin + ":" + fixedName)
 	if !permissionsKnown(ctx, plan.AffectedPermissions) || plan.AffectedPermissions.IsNull() {
-		plan.AffectedPermissions = permissionsToSet(affected)
+		plan.AffectedPermissions = permissionsToSet(change.affected)
 	}
-	return plan, true
+	return plan, change, true
+}
+
+// foundGrantKey is the private-state key of how the resource found the grant
+// when it was created or imported, which its destroy returns to.
+const foundGrantKey = "found_grant"
+
+type foundGrant struct {
+	InPlace bool `json:"in_place"`
+	// Added are the permissions adding the grant put on the basic role
+	// (generation 2), which a destroy takes away again.
+	Added []grafana.Permission `json:"added,omitempty"`
+}
+
+// privateSetter is the private state of a create, read or import response.
+type privateSetter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+func setFoundGrant(ctx context.Context, private privateSetter, found foundGrant, diags *diag.Diagnostics) {
+	b, err := json.Marshal(found)
+	if err != nil {
+		diags.AddError("Cannot record the grant as found", err.Error())
+		return
+	}
+	diags.Append(private.SetKey(ctx, foundGrantKey, b)...)
 }
 
 func (r *defaultAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -296,9 +375,29 @@ func (r *defaultAssignmentResource) Create(ctx context.Context, req resource.Cre
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if m, ok := r.applyPlan(ctx, plan, &resp.Diagnostics); ok {
-		resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	builtin, fixedName := plan.BuiltinRole.ValueString(), plan.FixedRole.ValueString()
+	g, err := r.readGrant(ctx, builtin, fixedName)
+	if err == nil && g.fixed == nil {
+		err = fmt.Errorf("grafana has no fixed role named %q", fixedName)
 	}
+	var inPlace bool
+	if err == nil {
+		inPlace, err = r.observeAssigned(ctx, g, builtin, types.BoolNull())
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read default assignment", err.Error())
+		return
+	}
+	m, change, ok := r.applyPlan(ctx, plan, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	found := foundGrant{InPlace: inPlace}
+	if !inPlace {
+		found.Added = change.added
+	}
+	setFoundGrant(ctx, resp.Private, found, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
 func (r *defaultAssignmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -307,7 +406,7 @@ func (r *defaultAssignmentResource) Update(ctx context.Context, req resource.Upd
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if m, ok := r.applyPlan(ctx, plan, &resp.Diagnostics); ok {
+	if m, _, ok := r.applyPlan(ctx, plan, &resp.Diagnostics); ok {
 		resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 	}
 }
@@ -338,6 +437,10 @@ func (r *defaultAssignmentResource) Read(ctx context.Context, req resource.ReadR
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read default assignment", err.Error())
 		return
+	}
+	if state.Assigned.IsNull() {
+		// Import: the destroy leaves the grant as it is now.
+		setFoundGrant(ctx, resp.Private, foundGrant{InPlace: observed}, &resp.Diagnostics)
 	}
 	state.ID = types.StringValue(builtin + ":" + fixedName)
 	state.Assigned = types.BoolValue(observed)
@@ -372,11 +475,78 @@ func (r *defaultAssignmentResource) Delete(ctx context.Context, req resource.Del
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// Destroy returns to Grafana's default: the grant in place.
+	// States written before the found grant was recorded were made for
+	// grants in place.
+	found := foundGrant{InPlace: true}
+	if b, d := req.Private.GetKey(ctx, foundGrantKey); !d.HasError() && len(b) > 0 {
+		if err := json.Unmarshal(b, &found); err != nil {
+			resp.Diagnostics.AddError("Cannot read the private state", err.Error())
+			return
+		}
+	}
+	if state.Assigned.IsNull() || state.Assigned.ValueBool() == found.InPlace {
+		return // as the resource found it
+	}
 	builtin, fixedName := state.BuiltinRole.ValueString(), state.FixedRole.ValueString()
-	if _, err := r.apply(ctx, builtin, fixedName, true); err != nil {
+	if !found.InPlace {
+		// Take away only what adding the grant put there.
+		if err := r.unapply(ctx, builtin, fixedName, found.Added); err != nil {
+			assignmentAPIError(&resp.Diagnostics, fmt.Sprintf("remove the grant of %q to %q", fixedName, builtin), err)
+		}
+		return
+	}
+	if err := r.restore(ctx, builtin, fixedName, state.AffectedPermissions); err != nil {
 		assignmentAPIError(&resp.Diagnostics, fmt.Sprintf("restore the default grant of %q to %q", fixedName, builtin), err)
 	}
+}
+
+// unapply takes away a grant the resource added: on generation 1 the
+// grant, on generation 2 the permissions it added.
+func (r *defaultAssignmentResource) unapply(ctx context.Context, builtin, fixedName string, added []grafana.Permission) error {
+	gen, err := r.data.client.Generation(ctx)
+	if err != nil {
+		return fmt.Errorf("detecting the Grafana API generation: %w", err)
+	}
+	if gen == grafana.Generation1 {
+		_, err := r.apply(ctx, builtin, fixedName, false)
+		return err
+	}
+	if len(added) == 0 {
+		return nil
+	}
+	return r.data.editBasicRole(ctx, r.data.client, basicRoleUID(builtin), func(_ context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
+		return grafana.PermissionsMinus(current, added), nil
+	})
+}
+
+// restore puts back what a removal took away: on generation 1 the grant, on
+// generation 2 the permissions it recorded (taken), and nothing else.
+func (r *defaultAssignmentResource) restore(ctx context.Context, builtin, fixedName string, taken types.Set) error {
+	gen, err := r.data.client.Generation(ctx)
+	if err != nil {
+		return fmt.Errorf("detecting the Grafana API generation: %w", err)
+	}
+	if gen == grafana.Generation1 {
+		g, err := r.readGrant(ctx, builtin, fixedName)
+		if err != nil {
+			return err
+		}
+		if g.fixed == nil {
+			return nil // the fixed role is gone: nothing to grant
+		}
+		defer r.data.reads.forgetBuiltinAssignments()
+		return r.data.client.AddBuiltinRoleAssignment(ctx, builtin, g.fixed.UID, true)
+	}
+	perms, d := permissionsFromSet(ctx, taken)
+	if d.HasError() {
+		return fmt.Errorf("reading affected_permissions from the state: %v", d)
+	}
+	if len(perms) == 0 {
+		return nil
+	}
+	return r.data.editBasicRole(ctx, r.data.client, basicRoleUID(builtin), func(_ context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
+		return permissionsUnion(current, perms), nil
+	})
 }
 
 func (r *defaultAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -317,3 +317,42 @@ func TestAccDefaultAssignment_validation(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A grant that is not in place when the resource is created: removing it
+// fails the plan, since a destroy must not grant what the resource never
+// took away; keeping it in place adds it, and the destroy takes it away
+// again. Either way Grafana ends as it started.
+func TestAccDefaultAssignment_grantNotInPlace(t *testing.T) {
+	cfg := emulator.Config{Version: os.Getenv(acctest.EnvVersion)}
+	if a := acctest.Get(t); !a.Real() {
+		cfg.Generation = a.Emulator.Emulator.Generation()
+	}
+	// An emulator of its own: the checks compare whole built-in roles.
+	env := ownAssignEnv(t, startOwnEmulator(t, cfg))
+	notDefaults := []string{"fixed:dashboards:creator", "fixed:teams:creator"} // Editor's, and nobody's
+	granted := "fixed:teams:creator"
+	if env.gen == grafana.Generation1 {
+		notDefaults = []string{"fixed:datasources:reader"}
+		granted = "fixed:datasources:reader"
+	}
+	before := builtinSnapshot(t, env)
+	var steps []resource.TestStep
+	for _, name := range notDefaults {
+		steps = append(steps, resource.TestStep{
+			Config:      env.config(defaultAssignmentHCL("Viewer", name, "")),
+			PlanOnly:    true,
+			ExpectError: asgErr("Grant not in place", fmt.Sprintf("%q", name), `"Viewer"`, "grafanarbac_builtin_role_assignment"),
+		})
+	}
+	fixed := env.roleByName(t, granted)
+	steps = append(steps, resource.TestStep{
+		Config:           env.config(defaultAssignmentHCL("Viewer", granted, "  assigned = true\n")),
+		ConfigPlanChecks: asgEmptyPlanAfterApply,
+		Check:            checkDefaultGrant(env, "Viewer", fixed, true),
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy:             checkSnapshot(t, env, before),
+		Steps:                    steps,
+	})
+}

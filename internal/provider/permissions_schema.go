@@ -24,6 +24,9 @@ import (
 const (
 	permissionActionDescription = "Action, for example `reports:read`."
 	permissionScopeDescription  = "Scope the action applies to, for example `reports:*`. Omitted or empty means no scope."
+	// The rules of permissionAction and permissionScope, for configurable sets.
+	permissionActionRules = " Of the form `<resource>[.<sub>]:<verb>`, without white space."
+	permissionScopeRules  = " Without white space; a `*` may only end it."
 )
 
 // permissionAttrTypes is the object type of one permission.
@@ -54,13 +57,14 @@ func permissionsResourceAttribute(description string) rschema.SetNestedAttribute
 		NestedObject: rschema.NestedAttributeObject{
 			Attributes: map[string]rschema.Attribute{
 				"action": rschema.StringAttribute{
-					MarkdownDescription: permissionActionDescription,
+					MarkdownDescription: permissionActionDescription + permissionActionRules,
 					Required:            true,
-					Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					Validators:          []validator.String{stringvalidator.LengthAtLeast(1), permissionAction()},
 				},
 				"scope": rschema.StringAttribute{
-					MarkdownDescription: permissionScopeDescription,
+					MarkdownDescription: permissionScopeDescription + permissionScopeRules,
 					Optional:            true,
+					Validators:          []validator.String{permissionScope()},
 				},
 			},
 		},

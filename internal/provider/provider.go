@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -52,7 +53,7 @@ const (
 )
 
 const (
-	defaultRetries   = 3
+	defaultRetries   = grafana.DefaultRetries
 	defaultTimeout   = 30
 	generationAuto   = "auto"
 	generationLegacy = "8"
@@ -91,6 +92,7 @@ type providerModel struct {
 	RetryWait          types.Int64  `tfsdk:"retry_wait"`
 	Timeout            types.Int64  `tfsdk:"timeout"`
 	APIGeneration      types.String `tfsdk:"api_generation"`
+	PlanChecks         types.String `tfsdk:"plan_checks"`
 }
 
 func (p *grafanarbacProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -104,8 +106,9 @@ func (p *grafanarbacProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"custom roles and the grants of roles to built-in roles, teams, users and service accounts.",
 		Attributes: map[string]schema.Attribute{
 			"url": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Root URL of the Grafana instance, e.g. `https://grafana.example.com`. May be set with `" + envURL + "`.",
+				Optional: true,
+				MarkdownDescription: "Root URL of the Grafana instance, e.g. `https://grafana.example.com`, with its sub-path when Grafana is served from one " +
+					"(`serve_from_sub_path` behind a proxy, e.g. `https://example.com/grafana`). May be set with `" + envURL + "`.",
 			},
 			"auth": schema.StringAttribute{
 				Optional:  true,
@@ -146,13 +149,15 @@ func (p *grafanarbacProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"retries": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("How many times a request that may be repeated safely is retried after a connection error, "+
-					"a 429 or a 5xx answer. Defaults to `%d`; `0` disables retries. May be set with `%s`.", defaultRetries, envRetries),
+					"a 429 or a 5xx answer. Defaults to `%d`, enough for 10%% 500s and 5%% 429s. Whatever the count, no retry starts "+
+					"later than %d seconds (or twice `timeout`, when longer) after the request's first attempt. "+
+					"`0` disables retries. May be set with `%s`.", defaultRetries, int(grafana.DefaultRetryMaxElapsed.Seconds()), envRetries),
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
 			"retry_wait": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: "Seconds to wait before the first retry; later retries wait exponentially longer (with jitter), " +
-					"and a `Retry-After` header is honoured. Defaults to half a second. May be set with `" + envRetryWait + "`.",
+					"up to 10 seconds, and a `Retry-After` header is honoured (up to 10 seconds). Defaults to half a second. May be set with `" + envRetryWait + "`.",
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
 			"timeout": schema.Int64Attribute{
@@ -165,8 +170,19 @@ func (p *grafanarbacProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Optional: true,
 				MarkdownDescription: "Access-control API generation: `" + strings.Join(apiGenerations, "`, `") + "`. " +
 					"`8` is Grafana 8.x (built-in role assignment endpoints), `9+` is Grafana 9 and later (basic roles). " +
-					"Defaults to `auto`, which asks Grafana once. May be set with `" + envAPIGeneration + "`.",
+					"Defaults to `auto`, which asks Grafana once. A forced value is checked against Grafana's answer too, and one it contradicts fails the plan. " +
+					"May be set with `" + envAPIGeneration + "`.",
 				Validators: []validator.String{stringvalidator.OneOf(apiGenerations...)},
+			},
+			"plan_checks": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "What the plan does when the credentials lack a right Grafana will ask for at apply: a permission " +
+					"of a role they create, change or grant (delegation), or being a Grafana server admin (global roles and assignments; " +
+					"on Grafana 9+ grants to built-in roles and default grants). Grafana documents some of these rules only in part. " +
+					"`" + planChecksError + "` (the default) fails the plan; `" + planChecksWarn + "` warns and lets the apply go ahead " +
+					"(a 403 then still says what was needed); `" + planChecksOff + "` skips these checks and the requests they make. " +
+					"Checks of the input itself (names, scopes, built-in role names) are not affected. May be set with `" + envPlanChecks + "`.",
+				Validators: []validator.String{stringvalidator.OneOf(planChecksModes...)},
 			},
 		},
 	}
@@ -247,6 +263,7 @@ type settings struct {
 	retryWait, timeout      time.Duration
 	generation              grafana.Generation
 	generationName          string
+	planChecks              string
 }
 
 func (p *grafanarbacProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -299,6 +316,19 @@ func (p *grafanarbacProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 
+	if s.generation != grafana.GenerationUnknown {
+		// A forced generation is checked too: against the other one's
+		// server, every call would go to routes it does not have.
+		probed, err := client.ProbeGeneration(ctx)
+		switch {
+		case err == nil && probed != s.generation:
+			resp.Diagnostics.Append(generationMismatch(s, m.APIGeneration, probed))
+			return
+		case grafana.IsNotGrafana(err), grafana.IsConnectionError(err), grafana.IsUnauthorized(err):
+			resp.Diagnostics.Append(connectionDiagnostic(s.url, err))
+			return
+		}
+	}
 	// One request here, so that an unreachable Grafana or rejected
 	// credentials are reported once, not by every resource.
 	if err := checkConnection(ctx, client, s.generation); err != nil {
@@ -306,7 +336,7 @@ func (p *grafanarbacProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 
-	data := &providerData{client: client, orgID: client.OrgID()}
+	data := &providerData{client: client, orgID: client.OrgID(), planChecks: s.planChecks}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -316,7 +346,7 @@ func checkConnection(ctx context.Context, c *grafana.Client, forced grafana.Gene
 		_, err := c.Generation(ctx)
 		return err
 	}
-	// The probe is skipped when the generation is forced; the caller's own
+	// The probe may have been inconclusive (a 5xx); the caller's own
 	// permissions are needed later anyway and prove both reachability and credentials.
 	_, err := c.GetCurrentUserPermissions(ctx)
 	if grafana.IsForbidden(err) {
@@ -325,8 +355,31 @@ func checkConnection(ctx context.Context, c *grafana.Client, forced grafana.Gene
 	return err
 }
 
+// generationMismatch is a forced api_generation that the server contradicts:
+// every call would go to routes it does not have.
+func generationMismatch(s settings, configured types.String, probed grafana.Generation) diag.Diagnostic {
+	served, evidence := generationBasic, "/api/access-control/builtin-roles answered 404, as it does from Grafana 9 on"
+	if probed == grafana.Generation1 {
+		served, evidence = generationLegacy, "/api/access-control/builtin-roles answered, as it does only on Grafana 8"
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("api_generation"), "api_generation does not match Grafana",
+		fmt.Sprintf("api_generation is %q, but Grafana at %s serves the API of %q: %s. Set api_generation = %q, or %q to let the provider ask.%s",
+			s.generationName, s.url, served, evidence, served, generationAuto, fromEnv(configured, envAPIGeneration)))
+}
+
 func connectionDiagnostic(u string, err error) diag.Diagnostic {
 	switch {
+	case grafana.IsNotGrafana(err):
+		var ng *grafana.NotGrafanaError
+		errors.As(err, &ng)
+		if ng.NoAccessControl {
+			return diag.NewAttributeErrorDiagnostic(path.Root("url"), "Grafana without access control",
+				fmt.Sprintf("%s. Role-based access control needs Grafana Enterprise or Grafana Cloud; "+
+					"point url (or %s) at one.", err, envURL))
+		}
+		return diag.NewAttributeErrorDiagnostic(path.Root("url"), "Not Grafana's root URL",
+			fmt.Sprintf("%s. Set url (or %s) to the URL Grafana's own pages are served at: with its sub-path, "+
+				"if Grafana is served from one (serve_from_sub_path behind a proxy, e.g. https://example.com/grafana), without one otherwise.", err, envURL))
 	case grafana.IsUnauthorized(err):
 		return diag.NewAttributeErrorDiagnostic(path.Root("auth"), "Grafana rejected the credentials",
 			fmt.Sprintf("Grafana at %s answered 401 Unauthorized. Check auth (or %s): user:password of an existing user, "+
@@ -391,6 +444,7 @@ func resolveSettings(ctx context.Context, m providerModel, getenv func(string) s
 		tlsCert:        stringOr(m.TLSCert, getenv(envTLSCert)),
 		tlsKey:         stringOr(m.TLSKey, getenv(envTLSKey)),
 		generationName: stringOr(m.APIGeneration, getenv(envAPIGeneration)),
+		planChecks:     stringOr(m.PlanChecks, getenv(envPlanChecks)),
 	}
 	if s.url == "" {
 		diags.AddAttributeError(path.Root("url"), "Missing Grafana URL",
@@ -447,6 +501,12 @@ func resolveSettings(ctx context.Context, m providerModel, getenv func(string) s
 	default:
 		diags.AddAttributeError(path.Root("api_generation"), "Invalid api_generation",
 			fmt.Sprintf("api_generation must be one of %s, not %q.", strings.Join(apiGenerations, ", "), s.generationName)+fromEnv(m.APIGeneration, envAPIGeneration))
+	}
+	if s.planChecks == "" {
+		s.planChecks = planChecksError
+	} else if !slices.Contains(planChecksModes, s.planChecks) {
+		diags.AddAttributeError(path.Root("plan_checks"), "Invalid plan_checks",
+			fmt.Sprintf("plan_checks must be one of %s, not %q.", strings.Join(planChecksModes, ", "), s.planChecks)+fromEnv(m.PlanChecks, envPlanChecks))
 	}
 	return s
 }

@@ -47,6 +47,7 @@ const (
 	cacheBuiltinRoles                      // GET /builtin-roles?includeHidden=true (generation 1)
 	cacheHealth                            // GET /api/health
 	cachePermissions                       // GET /user/permissions
+	cacheCurrentUser                       // GET /api/user
 )
 
 // cacheKey names one answer; org is the X-Grafana-Org-Id it was read with.
@@ -295,6 +296,19 @@ func (c *readCache) permissions(ctx context.Context, client *grafana.Client) ([]
 		return nil, err
 	}
 	return slices.Clone(v), nil
+}
+
+// currentUser is the user of the client's credentials. Like permissions,
+// it feeds plan-time checks only, so writes do not forget it.
+func (c *readCache) currentUser(ctx context.Context, client *grafana.Client) (*grafana.User, error) {
+	v, err := cached[*grafana.User](c.load(ctx, cacheKey{kind: cacheCurrentUser}, func(ctx context.Context) (any, error) {
+		return client.GetCurrentUser(ctx)
+	}))
+	if err != nil {
+		return nil, err
+	}
+	u := *v
+	return &u, nil
 }
 
 func cloneRole(r *grafana.Role) *grafana.Role {

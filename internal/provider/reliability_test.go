@@ -522,7 +522,9 @@ func TestAccReliability_grafanaDown(t *testing.T) {
 	statuses := &statusCounter{m: map[string]int{}}
 	srv := startRelServer(t, emulator.Config{}, statuses.wrap)
 	rec := &rpcRecorder{}
-	env := srv.assignEnv(t, rec)
+	// Three retries, not the default six: the test is of a quick failure,
+	// whose length is the retry budget's.
+	env := srv.assignEnv(t, rec, "retries = 3")
 	perms := env.testPerms(t, 2)
 	team := env.createTeam(t)
 	nameA, nameB := acctest.RandName("custom:rel-a"), acctest.RandName("custom:rel-b")

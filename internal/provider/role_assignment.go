@@ -2,11 +2,13 @@ package provider
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -72,6 +74,9 @@ type assignmentTarget struct {
 	Kind string // "built-in role", "team", "user"
 	// RefuseBasic refuses basic roles (Grafana refuses them for teams and users).
 	RefuseBasic bool
+	// GlobalOnly, when set, says why every assignment to the target is
+	// global (Grafana Admin's are).
+	GlobalOnly string
 }
 
 // checkAssignableRole runs the plan-time checks on the role a resource
@@ -122,24 +127,32 @@ func checkAssignableRole(ctx context.Context, data *providerData, uid string, or
 		return nil
 	}
 	if global && !role.Global {
+		fix := "Set global = false (and org_id to the role's organization), or assign a global role."
+		if target.GlobalOnly != "" {
+			// global = false is no way out here: it fails too.
+			fix = target.GlobalOnly + ", so only a global role can be assigned: make the role global " +
+				"(global = true on its grafanarbac_custom_role), or grant it to Admin, in its organization, instead."
+		}
 		diags.AddAttributeError(path.Root("global"), "Global assignment of an organization's role",
-			fmt.Sprintf("Role %q (uid %s) belongs to one organization, so it can only be assigned inside it. "+
-				"Set global = false (and org_id to the role's organization), or assign a global role.", role.Name, uid))
+			fmt.Sprintf("Role %q (uid %s) belongs to one organization, so it can only be assigned inside it. %s", role.Name, uid, fix))
 		return nil
 	}
-	checkDelegable(ctx, data, orgID, role, diags)
+	checkDelegable(ctx, data.checker(diags), orgID, role)
 	return role
 }
 
-// checkDelegable fails the plan when the provider's credentials lack a
+// checkDelegable refuses the plan when the provider's credentials lack a
 // permission of the role: Grafana would refuse the assignment with a 403.
-func checkDelegable(ctx context.Context, data *providerData, orgID int64, role *grafana.Role, diags *diag.Diagnostics) {
-	if len(role.Permissions) == 0 {
+func checkDelegable(ctx context.Context, c checker, orgID int64, role *grafana.Role) {
+	if len(role.Permissions) == 0 || c.off() {
 		return
 	}
-	held, err := data.callerPermissionsIn(ctx, orgID)
+	held, err := c.data.callerPermissionsIn(ctx, orgID)
+	if err != nil && orgMissing(ctx, c.data, orgID, err, c.diags) {
+		return
+	}
 	if err != nil {
-		diags.AddWarning("Delegation not checked",
+		c.notChecked("Delegation not checked",
 			"Could not read the permissions of the provider's credentials, so the plan does not check that they hold the role's permissions: "+err.Error())
 		return
 	}
@@ -147,10 +160,21 @@ func checkDelegable(ctx context.Context, data *providerData, orgID int64, role *
 	if len(missing) == 0 {
 		return
 	}
-	diags.AddAttributeError(path.Root("role_uid"), "Role the provider cannot assign",
+	c.refuse(path.Root("role_uid"), "Role the provider cannot assign",
 		fmt.Sprintf("Grafana lets a caller assign a role only when the caller holds every permission of the role. "+
 			"The provider's credentials lack these permissions of role %q:\n%s\n"+
 			"Assign a role without them, or use credentials that hold them.", role.Name, formatPermissionList(missing)))
+}
+
+// checkAssignmentRights runs the checks of the credentials' rights to assign
+// role uid, to explain a 403 of the apply.
+func checkAssignmentRights(ctx context.Context, c checker, uid string, orgID int64, global bool) {
+	if global {
+		checkServerAdmin(ctx, c, path.Root("global"), needGlobalAssignment)
+	}
+	if role, err := c.data.reads.role(ctx, orgClient(c.data, orgID), uid); err == nil {
+		checkDelegable(ctx, c, orgID, role)
+	}
 }
 
 // serverAdminHint is the other cause of a 403: what only a server admin may change.
@@ -162,7 +186,7 @@ const serverAdminHint = "Global roles, global assignments and, on Grafana 9+, gr
 func assignmentAPIError(diags *diag.Diagnostics, action string, err error) {
 	detail := err.Error()
 	switch {
-	case grafana.IsForbidden(err):
+	case grafana.IsForbidden(err) && !isExplained(err):
 		detail += "\nThe provider's credentials lack a permission for this (for example roles:write, teams.roles:add or users.roles:add), " +
 			"or one of the role's permissions, which Grafana requires the caller to hold. " + serverAdminHint
 	case grafana.IsNotFound(err):
@@ -275,4 +299,68 @@ func warnSelfLockOut(ctx context.Context, data *providerData, attr path.Path, wh
 			"with the same credentials. Make sure the credentials keep them another way first (a Grafana server admin, or a team or user "+
 			"assignment of a role that carries them).",
 			what, builtin, formatPermissionList(lost), builtin))
+}
+
+// readBackNote ends a read-back failure turned into a warning.
+const readBackNote = "The grant was made, so it is saved as created; the next plan reads it again."
+
+// appendReadBack adds the diagnostics of the read-back that follows a
+// successful write, errors as warnings: an error would leave the resource
+// tainted, and the next apply would delete and re-add a correct grant.
+func appendReadBack(diags *diag.Diagnostics, read diag.Diagnostics) {
+	for _, d := range read {
+		if d.Severity() == diag.SeverityError {
+			diags.AddWarning(d.Summary(), d.Detail()+"\n"+readBackNote)
+			continue
+		}
+		diags.Append(d)
+	}
+}
+
+// grantClaims are the grants the resources of one Terraform operation plan
+// to hold, so that two resources claiming one grant fail the plan: each
+// would take the grant away when removed, though the other still claims it.
+// Terraform plans every resource of a configuration in one operation (one
+// provider configuration), but tells the provider no resource addresses:
+// the second claimant fails, naming the grant, and Terraform names it.
+//
+// Terraform plans a replaced resource twice (the second time as a create),
+// handing the first plan's private state to the second: a token kept there
+// tells the same resource from another one.
+type grantClaims struct {
+	mu sync.Mutex
+	m  map[string]string // grant → claimant's token
+}
+
+const grantClaimKey = "grant_claim"
+
+// privateState is the private state of a plan request or response.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// claim records the grant key for the resource planned with private and
+// reports a second resource claiming it; what describes the grant
+// ("assigns role … to team 5 …").
+func (c *grantClaims) claim(ctx context.Context, private privateState, key, what string, attr path.Path, diags *diag.Diagnostics) {
+	// A private state that cannot be used (a ModifyPlan called outside the
+	// framework, in unit tests) only loses the replacement's identity.
+	token, d := private.GetKey(ctx, grantClaimKey)
+	if d.HasError() || len(token) == 0 {
+		token = []byte(strconv.Quote(rand.Text())) // private state holds JSON
+		_ = private.SetKey(ctx, grantClaimKey, token)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]string{}
+	}
+	if first, ok := c.m[key]; !ok || first == string(token) {
+		c.m[key] = string(token)
+		return
+	}
+	diags.AddAttributeError(attr, "Two resources claim one grant",
+		fmt.Sprintf("Another resource in this configuration also %s. Terraform shows this resource's address; it does not tell "+
+			"the provider the other's. Keep only one of them: removing either would take away the grant the other still claims.", what))
 }

@@ -78,11 +78,20 @@ func (d *teamDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	}
 	name := cfg.Name.ValueString()
 	teams, err := orgClient(d.data, orgID).SearchTeams(ctx, name)
+	if err != nil && orgMissing(ctx, d.data, orgID, err, &resp.Diagnostics) {
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot search teams", fmt.Sprintf("Searching organization %d for team %q: %s", orgID, name, err))
 		return
 	}
 	team, summary, problem := pickTeam(teams, name)
+	if summary == "Team not found" {
+		// The search by name is exact; one by query finds the name in another case.
+		if near, err := orgClient(d.data, orgID).FindTeams(ctx, name); err == nil {
+			_, _, problem = pickTeam(near, name)
+		}
+	}
 	if problem != "" {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), summary, fmt.Sprintf("In organization %d, %s", orgID, problem))
 		return
@@ -113,7 +122,11 @@ func pickTeam(teams []grafana.Team, name string) (team grafana.Team, summary, pr
 		return exact[0], "", ""
 	case 0:
 		msg := fmt.Sprintf("no team is named %q.", name)
-		if len(near) > 0 {
+		switch len(near) {
+		case 0:
+		case 1:
+			msg += fmt.Sprintf(" Did you mean %s? Names are case-sensitive.", near[0])
+		default:
 			msg += " Names are case-sensitive; similar: " + strings.Join(near, ", ") + "."
 		}
 		return grafana.Team{}, "Team not found", msg

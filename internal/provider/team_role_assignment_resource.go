@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -50,6 +51,7 @@ func (r *teamRoleAssignmentResource) Schema(_ context.Context, _ resource.Schema
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Grants one custom or fixed role to a team. Each resource adds and removes only its own assignment " +
 			"(Grafana's per-item endpoints), so several of them, and assignments made outside Terraform, can share a team. " +
+			"Two resources of one configuration that assign the same role to the same team fail the plan. " +
 			"Find a team's id by name with the `grafanarbac_team` data source.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -108,6 +110,7 @@ func (r *teamRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("org_id"))
 	}
 	if state != nil && plan.OrgID.Equal(state.OrgID) && plan.TeamID.Equal(state.TeamID) && plan.RoleUID.Equal(state.RoleUID) {
+		r.claim(ctx, plan, resp)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 		return // nothing changes
 	}
@@ -125,6 +128,8 @@ func (r *teamRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 		resp.Diagnostics.AddAttributeError(path.Root("team_id"), "Team not found",
 			fmt.Sprintf("No team with id %d in organization %d. Check team_id (the grafanarbac_team data source finds it by name) and org_id.", teamID, orgID))
 		return
+	case err != nil && orgMissing(ctx, r.data, orgID, err, &resp.Diagnostics):
+		return
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot read team", fmt.Sprintf("Reading team %d to check the assignment: %s", teamID, err))
 		return
@@ -133,7 +138,18 @@ func (r *teamRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.claim(ctx, plan, resp)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// claim records the planned grant, failing a second resource that plans it.
+func (r *teamRoleAssignmentResource) claim(ctx context.Context, plan teamRoleAssignmentModel, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || plan.OrgID.IsUnknown() || plan.TeamID.IsUnknown() || plan.RoleUID.IsUnknown() {
+		return
+	}
+	orgID, teamID, uid := plan.OrgID.ValueInt64(), plan.TeamID.ValueInt64(), plan.RoleUID.ValueString()
+	r.data.claims.claim(ctx, resp.Private, "team "+assignmentID(false, orgID, strconv.FormatInt(teamID, 10), uid),
+		fmt.Sprintf("assigns role %q to team %d in organization %d", uid, teamID, orgID), path.Root("role_uid"), &resp.Diagnostics)
 }
 
 // teamHasRole reports whether the team holds the role; found is false for a
@@ -161,20 +177,23 @@ func (r *teamRoleAssignmentResource) Create(ctx context.Context, req resource.Cr
 	err := client.AddTeamRole(ctx, teamID, uid)
 	r.data.reads.forgetTeamRoles(client.OrgID(), teamID)
 	if err != nil {
+		err = r.data.explainForbidden(err, func(c checker) { checkAssignmentRights(ctx, c, uid, orgID, false) })
 		assignmentAPIError(&resp.Diagnostics, what, err)
 		return
 	}
 	plan.ID = types.StringValue(assignmentID(false, orgID, strconv.FormatInt(teamID, 10), uid))
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 
+	var read diag.Diagnostics
 	found, err := teamHasRole(ctx, r.data, client, teamID, uid)
 	switch {
 	case err != nil:
-		assignmentAPIError(&resp.Diagnostics, "read back the roles of team "+strconv.FormatInt(teamID, 10), err)
+		assignmentAPIError(&read, "read back the roles of team "+strconv.FormatInt(teamID, 10), err)
 	case !found:
-		resp.Diagnostics.AddError("Assignment not found after creating it",
+		read.AddError("Assignment not found after creating it",
 			fmt.Sprintf("Grafana accepted the request to %s but does not list it. Please report this issue.", what))
 	}
+	appendReadBack(&resp.Diagnostics, read)
 }
 
 func (r *teamRoleAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

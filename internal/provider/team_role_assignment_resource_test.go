@@ -3,9 +3,11 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -15,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/emulator"
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
 
@@ -159,4 +162,117 @@ func TestAccTeamRoleAssignment_validation(t *testing.T) {
 	if err := checkTeamHasRole(env, teamID, role.UID, false)(nil); err != nil {
 		t.Error(err)
 	}
+}
+
+// failReadsAfterWrite answers 500 to the first n GETs of path that follow a
+// POST to it: a grant made whose read-back runs out of retries.
+func failReadsAfterWrite(path *regexp.Regexp, n int) func(http.Handler) http.Handler {
+	var armed atomic.Bool
+	var left atomic.Int64
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !path.MatchString(r.URL.Path) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			if r.Method == http.MethodPost && !armed.Swap(true) {
+				left.Store(int64(n))
+			}
+			if r.Method != http.MethodGet || left.Add(-1) < 0 {
+				next.ServeHTTP(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = w.Write([]byte(`{"message":"internal server error"}`))
+		})
+	}
+}
+
+// A grant whose POST succeeded is saved as created when its read-back
+// fails: not tainted, so the next plan is empty instead of a delete and
+// re-add that takes the role from the team (or user) for a moment.
+func TestAccAssignment_readBackFails(t *testing.T) {
+	for _, kind := range []string{"team", "user"} {
+		t.Run(kind, func(t *testing.T) {
+			post := regexp.MustCompile(`^/api/access-control/` + kind + `s/\d+/roles$`)
+			srv := startRelServer(t, emulator.Config{}, failReadsAfterWrite(post, 2))
+			env := srv.assignEnv(t, &rpcRecorder{}, "retries = 1", "retry_wait = 0")
+			role := env.createRole(t, env.testPerms(t, 1), false)
+			addr, hcl, holds := "grafanarbac_team_role_assignment.test", "", func(bool) resource.TestCheckFunc { return nil }
+			if kind == "team" {
+				team := env.createTeam(t)
+				hcl = teamAssignmentHCL("test", team, role.UID, "")
+				holds = func(want bool) resource.TestCheckFunc { return checkTeamHasRole(env, team, role.UID, want) }
+			} else {
+				user := env.createUser(t)
+				addr = "grafanarbac_user_role_assignment.test"
+				hcl = fmt.Sprintf("resource \"grafanarbac_user_role_assignment\" \"test\" {\n  user_id  = %d\n  role_uid = %q\n}\n", user, role.UID)
+				holds = func(want bool) resource.TestCheckFunc { return checkUserHasRole(env, user, role.UID, want) }
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: env.factories,
+				CheckDestroy:             holds(false),
+				Steps: []resource.TestStep{{
+					Config:           env.config(hcl),
+					ConfigPlanChecks: asgEmptyPlanAfterApply,
+					Check: resource.ComposeAggregateTestCheckFunc(holds(true), func(s *terraform.State) error {
+						if rs := s.RootModule().Resources[addr]; rs == nil || rs.Primary.Tainted {
+							return fmt.Errorf("%s is missing or tainted", addr)
+						}
+						return nil
+					}),
+				}},
+			})
+		})
+	}
+}
+
+// Two resources claiming one grant fail the plan, whether both are new or
+// one was applied before; with a role uid known only at apply (a new role),
+// the apply fails before the second grant.
+func TestAccTeamRoleAssignment_duplicateGrant(t *testing.T) {
+	env := newAssignEnv(t)
+	perms := env.testPerms(t, 2)
+	role, other := env.createRole(t, perms[:1], false), env.createRole(t, perms[1:], false)
+	team := env.createTeam(t)
+	twice := asgErr("Two resources claim one grant", fmt.Sprintf("also assigns role %q to team %d", role.UID, team))
+	newRole := fmt.Sprintf("resource \"grafanarbac_custom_role\" \"new\" {\n  name = %q\n}\n", env.randName("custom:acc:dup"))
+	byRef := func(name string) string {
+		return fmt.Sprintf("resource \"grafanarbac_team_role_assignment\" %q {\n  team_id  = %d\n  role_uid = grafanarbac_custom_role.new.uid\n}\n", name, team)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 env.preCheck,
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy:             checkTeamHasRole(env, team, role.UID, false),
+		Steps: []resource.TestStep{
+			{Config: env.config(teamAssignmentHCL("a", team, role.UID, ""), teamAssignmentHCL("b", team, role.UID, "")), PlanOnly: true, ExpectError: twice},
+			{Config: env.config(teamAssignmentHCL("a", team, other.UID, "")), ConfigPlanChecks: asgEmptyPlanAfterApply},
+			{
+				// A replaced resource is planned twice in one operation; it is not its own duplicate.
+				Config:           env.config(teamAssignmentHCL("a", team, role.UID, "")),
+				ConfigPlanChecks: asgPlanAction("grafanarbac_team_role_assignment.a", plancheck.ResourceActionDestroyBeforeCreate),
+				Check:            checkTeamHasRole(env, team, role.UID, true),
+			},
+			{Config: env.config(teamAssignmentHCL("a", team, role.UID, ""), teamAssignmentHCL("b", team, role.UID, "")), PlanOnly: true, ExpectError: twice},
+			{
+				Config:      env.config(teamAssignmentHCL("a", team, role.UID, ""), newRole, byRef("c"), byRef("d")),
+				ExpectError: asgErr("Two resources claim one grant", "also assigns role", fmt.Sprintf("to team %d", team)),
+			},
+			{
+				// Terraform plans again and applies resource by resource once
+				// the uid is known: the first of c and d may have been made, and
+				// is in the state, so removing both takes the grant away.
+				Config:           env.config(teamAssignmentHCL("a", team, role.UID, ""), newRole),
+				ConfigPlanChecks: asgEmptyPlanAfterApply,
+				Check: func(*terraform.State) error {
+					roles, err := env.client.ListTeamRoles(context.Background(), team, true)
+					if err != nil || len(roles) != 1 {
+						return fmt.Errorf("team %d holds %d roles (%v), want only %s", team, len(roles), err, role.UID)
+					}
+					return nil
+				},
+			},
+		},
+	})
 }

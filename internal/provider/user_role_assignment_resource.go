@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -53,7 +54,8 @@ func (r *userRoleAssignmentResource) Metadata(_ context.Context, req resource.Me
 func (r *userRoleAssignmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Grants one custom or fixed role to a user or a service account. Each resource adds and removes only its own " +
-			"assignment (Grafana's per-item endpoints), so several of them, and assignments made outside Terraform, can share a user.",
+			"assignment (Grafana's per-item endpoints), so several of them, and assignments made outside Terraform, can share a user. " +
+			"Two resources of one configuration that make the same assignment fail the plan.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<org_id>:<user_id>:<role_uid>`, or `global:<user_id>:<role_uid>` for a global assignment: the import ID.",
@@ -74,14 +76,14 @@ func (r *userRoleAssignmentResource) Schema(_ context.Context, _ resource.Schema
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"global": schema.BoolAttribute{
-				MarkdownDescription: "Assign in every organization the user belongs to (needs a Grafana server admin and a global role). Defaults to `false`. Changing it replaces the assignment.",
+				MarkdownDescription: "Assign in every organization the user belongs to (needs a Grafana server admin, which the plan checks, and a global role). Defaults to `false`. Changing it replaces the assignment.",
 				Optional:            true,
 				Computed:            true,
 				Default:             booldefault.StaticBool(false),
 				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
 			},
 			"org_id": schema.Int64Attribute{
-				MarkdownDescription: "Organization the assignment holds in. Defaults to the provider's organization; `0` for a global assignment. Must not be set when `global = true`. Changing it replaces the assignment.",
+				MarkdownDescription: "Organization the assignment holds in. At least 1; defaults to the provider's organization. Leave it unset when `global = true` (it then reads `0`). Changing it replaces the assignment.",
 				Optional:            true,
 				Computed:            true,
 				Validators:          []validator.Int64{int64validator.AtLeast(1)},
@@ -132,6 +134,7 @@ func (r *userRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 	}
 	if state != nil && plan.OrgID.Equal(state.OrgID) && plan.UserID.Equal(state.UserID) &&
 		plan.RoleUID.Equal(state.RoleUID) && plan.Global.Equal(state.Global) {
+		r.claim(ctx, plan, resp)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 		return // nothing changes
 	}
@@ -142,6 +145,9 @@ func (r *userRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 	}
 	plan.ID = types.StringValue(plan.importID())
 	checkAssignableRole(ctx, r.data, plan.RoleUID.ValueString(), plan.OrgID.ValueInt64(), plan.Global.ValueBool(), userAssignmentTarget, &resp.Diagnostics)
+	if plan.Global.ValueBool() {
+		checkServerAdmin(ctx, r.data.checker(&resp.Diagnostics), path.Root("global"), needGlobalAssignment)
+	}
 	// The same read Read uses; other errors are left to the apply, which reports them.
 	userID := plan.UserID.ValueInt64()
 	if _, err := r.data.reads.userRoles(ctx, orgClient(r.data, plan.OrgID.ValueInt64()), userID); grafana.IsNotFound(err) {
@@ -151,7 +157,21 @@ func (r *userRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.claim(ctx, plan, resp)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// claim records the planned grant, failing a second resource that plans it.
+func (r *userRoleAssignmentResource) claim(ctx context.Context, plan userRoleAssignmentModel, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || plan.OrgID.IsUnknown() || plan.UserID.IsUnknown() || plan.RoleUID.IsUnknown() || plan.Global.IsUnknown() {
+		return
+	}
+	where := fmt.Sprintf("in organization %d", plan.OrgID.ValueInt64())
+	if plan.Global.ValueBool() {
+		where = "globally"
+	}
+	r.data.claims.claim(ctx, resp.Private, "user "+plan.importID(),
+		fmt.Sprintf("assigns role %q to user %d %s", plan.RoleUID.ValueString(), plan.UserID.ValueInt64(), where), path.Root("role_uid"), &resp.Diagnostics)
 }
 
 // userHasRole reports whether the user holds the role; false for a user that
@@ -179,20 +199,25 @@ func (r *userRoleAssignmentResource) Create(ctx context.Context, req resource.Cr
 	err := client.AddUserRole(ctx, userID, uid, plan.Global.ValueBool())
 	r.data.reads.forgetUserRoles(userID)
 	if err != nil {
+		err = r.data.explainForbidden(err, func(c checker) {
+			checkAssignmentRights(ctx, c, uid, plan.OrgID.ValueInt64(), plan.Global.ValueBool())
+		})
 		assignmentAPIError(&resp.Diagnostics, what, err)
 		return
 	}
 	plan.ID = types.StringValue(plan.importID())
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 
+	var read diag.Diagnostics
 	found, err := userHasRole(ctx, r.data, client, userID, uid)
 	switch {
 	case err != nil:
-		assignmentAPIError(&resp.Diagnostics, "read back the roles of user "+strconv.FormatInt(userID, 10), err)
+		assignmentAPIError(&read, "read back the roles of user "+strconv.FormatInt(userID, 10), err)
 	case !found:
-		resp.Diagnostics.AddError("Assignment not found after creating it",
+		read.AddError("Assignment not found after creating it",
 			fmt.Sprintf("Grafana accepted the request to %s but does not list it. Please report this issue.", what))
 	}
+	appendReadBack(&resp.Diagnostics, read)
 }
 
 func (r *userRoleAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -1,0 +1,148 @@
+package acctest_test
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/acctest"
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
+)
+
+// docsExample is one configuration the docs show: an examples/ directory or
+// a fenced block of a Markdown page.
+type docsExample struct {
+	name  string
+	files map[string]string
+	// check runs after the apply, before the destroy.
+	check func(t *testing.T)
+}
+
+// Not applied here, and why.
+var docsExamplesNotApplied = map[string]string{
+	"examples/demo":                      "make demos applies it (internal/demo)",
+	"examples/migrate-from-provisioning": "TestAccProvisioningMigrationEquivalence (internal/provider) applies it on 8, 12 and 13",
+	"examples/provider":                  "it names a placeholder URL; TestExamples validates it",
+}
+
+// TestAccDocsExamples applies every example the documentation shows (each
+// directory of examples/, from which docs/ is generated, the HCL blocks of
+// README.md and of docs/guides/) to the emulator, then proves the next plan
+// is empty and destroys. The examples use Grafana 9+ names; on generation 1
+// only the README's, which avoids them, runs.
+func TestAccDocsExamples(t *testing.T) {
+	env := acctest.Get(t)
+	if env.Real() {
+		t.Skip("the examples use fixed names and change default grants: run them against the emulator")
+	}
+	tf, root, work := terraformWithProvider(t)
+	ctx := context.Background()
+
+	// What the examples look up must exist: the team Reporting, and a
+	// user in place of the ids they name.
+	teamID, err := env.Client.CreateTeam(ctx, "Reporting", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = env.Client.DeleteTeam(ctx, teamID) })
+	userID, _ := env.CreateUser(t, "docs")
+	userIDs := regexp.MustCompile(`(user_id\s*=\s*)\d+`)
+
+	var examples []docsExample
+	for i, block := range hclBlocks(t, filepath.Join(root, "README.md")) {
+		examples = append(examples, docsExample{name: fmt.Sprintf("README.md block %d", i+1), files: map[string]string{"main.tf": block}})
+	}
+	gen2 := env.Generation(t) == grafana.Generation2
+	if gen2 {
+		guide := filepath.Join(root, "docs", "guides", "access-control.md")
+		for i, block := range hclBlocks(t, guide) {
+			ex := docsExample{name: fmt.Sprintf("docs/guides/access-control.md block %d", i+1), files: map[string]string{"main.tf": block}}
+			if strings.Contains(block, "access-control.yaml") {
+				// The migration snippet: a global role must stay global.
+				ex.files["access-control.yaml"] = "apiVersion: 1\nroles:\n" +
+					"  - name: custom:docs:global\n    uid: docs_global\n    global: true\n    version: 1\n" +
+					"    permissions:\n      - action: reports:read\n        scope: reports:*\n" +
+					"  - name: custom:docs:org\n    uid: docs_org\n    version: 3\n" +
+					"    permissions:\n      - action: reports:read\n        scope: reports:*\n"
+				ex.check = func(t *testing.T) {
+					for uid, global := range map[string]bool{"docs_global": true, "docs_org": false} {
+						r, err := env.Client.GetRole(ctx, uid)
+						if err != nil {
+							t.Fatalf("role %s: %v", uid, err)
+						}
+						if r.Global != global {
+							t.Errorf("role %s: global = %v, the file says %v", uid, r.Global, global)
+						}
+					}
+				}
+			}
+			examples = append(examples, ex)
+		}
+		dirs, err := exampleDirs(filepath.Join(root, "examples"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, dir := range dirs {
+			name, _ := filepath.Rel(root, dir)
+			if _, skip := docsExamplesNotApplied[name]; skip {
+				continue
+			}
+			files := map[string]string{}
+			tfs, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
+			for _, f := range tfs {
+				b, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				files[filepath.Base(f)] = userIDs.ReplaceAllString(string(b), "${1}"+strconv.FormatInt(userID, 10))
+			}
+			examples = append(examples, docsExample{name: name, files: files})
+		}
+	}
+	if len(examples) < 10 && gen2 {
+		t.Fatalf("found only %d examples", len(examples))
+	}
+
+	grafanaEnv := []string{"GRAFANA_URL=" + env.URL, "GRAFANA_AUTH=" + env.Auth, "GRAFANA_ORG_ID=" + strconv.FormatInt(env.OrgID, 10)}
+	for _, ex := range examples {
+		t.Run(ex.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if !slices.ContainsFunc(slices.Collect(maps.Values(ex.files)), func(s string) bool { return strings.Contains(s, "required_providers") }) {
+				// A fragment of a configuration that declares the provider, as
+				// provider functions need.
+				ex.files["versions.tf"] = "terraform {\n  required_providers {\n    grafanarbac = { source = \"grafanarbac/grafanarbac\" }\n  }\n}\n"
+			}
+			for name, text := range ex.files {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			run := func(args ...string) error {
+				_, err := runTerraform(tf, work, dir, grafanaEnv, append(args, "-input=false", "-no-color")...)
+				return err
+			}
+			if err := run("apply", "-auto-approve"); err != nil {
+				_ = run("destroy", "-auto-approve")
+				t.Fatalf("terraform apply: %v", err)
+			}
+			defer func() {
+				if err := run("destroy", "-auto-approve"); err != nil {
+					t.Errorf("terraform destroy: %v", err)
+				}
+			}()
+			if err := run("plan", "-detailed-exitcode"); err != nil {
+				t.Errorf("the plan after the apply is not empty: %v", err)
+			}
+			if ex.check != nil {
+				ex.check(t)
+			}
+		})
+	}
+}

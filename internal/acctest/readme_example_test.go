@@ -1,0 +1,87 @@
+package acctest_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/acctest"
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
+)
+
+// TestAccREADMEExample_converges applies the README's first example (a
+// custom role granted to Editor), then changes the role's permissions as a
+// user would, touching nothing else: one apply must leave an empty plan,
+// without the user knowing about role_version.
+func TestAccREADMEExample_converges(t *testing.T) {
+	env := acctest.Get(t)
+	if env.Real() {
+		t.Skip("uses the README's fixed role name; run against the emulator")
+	}
+	if env.Generation(t) == grafana.Generation2 && os.Getenv("GRAFANARBAC_KNOWN_FAILURES") == "" {
+		// Known (issue 19): nothing in the assignment's configuration changes,
+		// so the apply that updates the role leaves basic_editor without the
+		// new permission, and the next plan updates the assignment's
+		// granted_permissions. The assignment cannot see the role's planned
+		// change; the role's update would have to carry it to the basic roles
+		// it is granted to. GRAFANARBAC_KNOWN_FAILURES=1 runs it.
+		t.Skip("known failure on generation 2: the plan after the role's change updates the assignment (issue 19)")
+	}
+	blocks := hclBlocks(t, filepath.Join("..", "..", "README.md"))
+	if len(blocks) == 0 {
+		t.Fatal("README.md has no ```hcl block")
+	}
+	example := withoutBlocks(blocks[0], "terraform {", `provider "grafanarbac"`)
+	// The change: one more permission, in the role's list.
+	const added = `{ action = "reports.settings:read" },`
+	last := `{ action = "reports:send", scope = "reports:*" },`
+	if !strings.Contains(example, last) {
+		t.Fatalf("the README's example no longer grants %s; update this test:\n%s", last, example)
+	}
+	changed := strings.Replace(example, last, last+"\n    "+added, 1)
+
+	role := "grafanarbac_custom_role.report_sender"
+	asg := "grafanarbac_builtin_role_assignment.editors"
+	emptyAfterApply := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	grants := func(actions ...string) []statecheck.StateCheck {
+		if env.Generation(t) == grafana.Generation1 {
+			// Grafana 8 grants the role itself; nothing is copied.
+			return []statecheck.StateCheck{statecheck.ExpectKnownValue(asg, tfjsonpath.New("granted_permissions"), knownvalue.SetExact(nil))}
+		}
+		var want []knownvalue.Check
+		for _, a := range actions {
+			scope := knownvalue.Check(knownvalue.Null())
+			if a != "reports.settings:read" {
+				scope = knownvalue.StringExact("reports:*")
+			}
+			want = append(want, knownvalue.ObjectExact(map[string]knownvalue.Check{"action": knownvalue.StringExact(a), "scope": scope}))
+		}
+		return []statecheck.StateCheck{statecheck.ExpectKnownValue(asg, tfjsonpath.New("granted_permissions"), knownvalue.SetExact(want))}
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            env.ProviderConfig() + example,
+				ConfigPlanChecks:  emptyAfterApply,
+				ConfigStateChecks: append(grants("reports:read", "reports:send"), statecheck.ExpectKnownValue(role, tfjsonpath.New("version"), knownvalue.Int64Exact(1))),
+			},
+			{
+				Config: env.ProviderConfig() + changed,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(role, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: append(grants("reports:read", "reports:send", "reports.settings:read"), statecheck.ExpectKnownValue(role, tfjsonpath.New("version"), knownvalue.Int64Exact(2))),
+			},
+		},
+	})
+}
