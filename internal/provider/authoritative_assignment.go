@@ -24,12 +24,6 @@ import (
 // appliedKey is the private-state key of the grants of the last apply.
 const appliedKey = "applied"
 
-// privateState is the part of the framework's private state the resources use.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
 // saveApplied records v (a struct of id sets) as the last apply's grants.
 func saveApplied(ctx context.Context, p privateState, v any) diag.Diagnostics {
 	b, err := json.Marshal(v)

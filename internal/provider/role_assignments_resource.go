@@ -140,6 +140,8 @@ func (r *roleAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	orgID, uid := plan.OrgID.ValueInt64(), plan.RoleUID.ValueString()
 	plan.ID = types.StringValue(roleAssignmentsID(orgID, uid))
+	r.data.covers.claimCover(ctx, resp.Private, roleCover(orgID, uid),
+		fmt.Sprintf("grafanarbac_role_assignments of role %q in organization %d", uid, orgID), path.Root("role_uid"), &resp.Diagnostics)
 	unchanged := state != nil && plan.OrgID.Equal(state.OrgID) && plan.RoleUID.Equal(state.RoleUID) &&
 		plan.Users.Equal(state.Users) && plan.Teams.Equal(state.Teams) && plan.ServiceAccounts.Equal(state.ServiceAccounts)
 	if !unchanged {

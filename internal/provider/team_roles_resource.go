@@ -116,6 +116,8 @@ func (r *teamRolesResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	}
 	orgID, teamID := plan.OrgID.ValueInt64(), plan.TeamID.ValueInt64()
 	plan.ID = types.StringValue(teamRolesID(orgID, teamID))
+	r.data.covers.claimCover(ctx, resp.Private, teamCover(orgID, teamID),
+		fmt.Sprintf("grafanarbac_team_roles of team %d in organization %d", teamID, orgID), path.Root("team_id"), &resp.Diagnostics)
 	unchanged := state != nil && plan.OrgID.Equal(state.OrgID) && plan.TeamID.Equal(state.TeamID) && plan.RoleUIDs.Equal(state.RoleUIDs)
 	if !unchanged {
 		if _, err := r.data.reads.team(ctx, orgClient(r.data, orgID), teamID); grafana.IsNotFound(err) {

@@ -143,6 +143,8 @@ func (r *userRolesResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		return
 	}
 	plan.ID = types.StringValue(plan.importID())
+	r.data.covers.claimCover(ctx, resp.Private, userCover(plan.OrgID.ValueInt64(), plan.UserID.ValueInt64()),
+		fmt.Sprintf("grafanarbac_user_roles of user %d %s", plan.UserID.ValueInt64(), userRolesWhere(plan.OrgID.ValueInt64())), path.Root("user_id"), &resp.Diagnostics)
 	unchanged := state != nil && plan.OrgID.Equal(state.OrgID) && plan.UserID.Equal(state.UserID) &&
 		plan.Global.Equal(state.Global) && plan.RoleUIDs.Equal(state.RoleUIDs)
 	if !unchanged {
@@ -307,4 +309,11 @@ func (r *userRolesResource) ImportState(ctx context.Context, req resource.Import
 	}
 	m.ID = types.StringValue(m.importID())
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+func userRolesWhere(orgID int64) string {
+	if orgID == 0 {
+		return "globally"
+	}
+	return fmt.Sprintf("in organization %d", orgID)
 }
