@@ -155,6 +155,9 @@ func (r *userRolesResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 			return
 		}
 		checkAssignableRoles(ctx, r.data, plan.RoleUIDs, path.Root("role_uids"), orgID, plan.Global.ValueBool(), userAssignmentTarget, &resp.Diagnostics)
+		if plan.Global.ValueBool() {
+			checkServerAdmin(ctx, r.data.checker(&resp.Diagnostics), path.Root("global"), needGlobalAssignment)
+		}
 		if resp.Diagnostics.HasError() {
 			return
 		}

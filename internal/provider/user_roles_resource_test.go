@@ -85,3 +85,17 @@ func TestAccUserRolesResource_refused(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{PreCheck: env.preCheck, ProtoV6ProviderFactories: env.factories, Steps: steps})
 }
+
+// A global set needs a server admin, refused at plan as for the per-item resource.
+func TestAccUserRolesResource_globalNeedsServerAdmin(t *testing.T) {
+	env := newAssignEnv(t)
+	auth, _ := env.limitedUser(t)
+	user := env.createUser(t)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck: env.preCheck, ProtoV6ProviderFactories: env.factories,
+		Steps: []resource.TestStep{{
+			Config:   env.providerWithAuth(auth) + fmt.Sprintf("\nresource \"grafanarbac_user_roles\" \"test\" {\n  user_id = %d\n  global  = true\n}", user),
+			PlanOnly: true, ExpectError: asgErr("Needs a Grafana server admin", "A global assignment"),
+		}},
+	})
+}
