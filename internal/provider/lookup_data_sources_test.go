@@ -57,8 +57,8 @@ func TestAccUserDataSource(t *testing.T) {
 					statecheck.ExpectKnownValue(ds, tfjsonpath.New("is_grafana_admin"), knownvalue.Bool(true)),
 				},
 			},
-			{Config: cfg(fmt.Sprintf("login = %q", login+"x")), ExpectError: asgErr("User not found", `Closest: "`+login+`"`)},
-			{Config: cfg(fmt.Sprintf("email = %q", "x"+login+"@example.com")), ExpectError: asgErr("User not found", `Closest: "`+login+`@example.com"`)},
+			{Config: cfg(fmt.Sprintf("login = %q", login+"x")), ExpectError: asgErr("User not found", `Did you mean "`+login+`"?`)},
+			{Config: cfg(fmt.Sprintf("email = %q", "x"+login+"@example.com")), ExpectError: asgErr("User not found", `Did you mean "`+login+`@example.com"?`)},
 			{Config: cfg("id = 999999"), ExpectError: asgErr("User not found", "no member has id 999999")},
 		},
 	})
@@ -90,7 +90,7 @@ func TestAccServiceAccountDataSource(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: cfg(fmt.Sprintf("name = %q", name)), ConfigStateChecks: checks},
 			{Config: cfg(fmt.Sprintf("id = %d", sa.ID)), ConfigStateChecks: checks},
-			{Config: cfg(fmt.Sprintf("name = %q", strings.ToUpper(name))), ExpectError: asgErr("Service account not found", `Closest: "`+name+`"`)},
+			{Config: cfg(fmt.Sprintf("name = %q", strings.ToUpper(name))), ExpectError: asgErr("Service account not found", `Did you mean "`+name+`"?`)},
 			{Config: cfg("id = 999999"), ExpectError: asgErr("Service account not found", "no service account has id 999999")},
 		},
 	})
@@ -126,7 +126,7 @@ func TestAccRoleAssignmentsDataSource(t *testing.T) {
 			},
 			{
 				Config:      env.config(fmt.Sprintf(`data "grafanarbac_role_assignments" "test" { role_uid = %q }`, role.UID+"x")),
-				ExpectError: asgErr("Role not found", `Closest: "`+role.UID+`"`),
+				ExpectError: asgErr("Role not found", `Did you mean "`+role.UID+`"?`),
 			},
 		},
 	})

@@ -55,13 +55,19 @@ func closestNames(name string, candidates []string) []string {
 	return out
 }
 
-// suggestionSentence is " Closest: "a", "b"." or "" when nothing is near.
+// suggestionSentence is " Did you mean "a"?", followed by " Also similar:
+// "b", "c"." when more are near, in the wording of the built-in role and team
+// look-ups; "" when nothing is near.
 func suggestionSentence(name string, candidates []string) string {
 	near := closestNames(name, candidates)
 	if len(near) == 0 {
 		return ""
 	}
-	return " Closest: " + strings.Join(quoteAll(near), ", ") + "."
+	msg := fmt.Sprintf(" Did you mean %q?", near[0])
+	if len(near) > 1 {
+		msg += " Also similar: " + strings.Join(quoteAll(near[1:]), ", ") + "."
+	}
+	return msg
 }
 
 // editDistance is the Levenshtein distance in runes.

@@ -21,8 +21,11 @@ func TestClosestNames(t *testing.T) {
 			t.Errorf("closestNames(%q) = %q, want %q", tt.name, got, tt.want)
 		}
 	}
-	if got := suggestionSentence("bobb", names); got != ` Closest: "bob".` {
+	if got := suggestionSentence("bobb", names); got != ` Did you mean "bob"?` {
 		t.Errorf("suggestionSentence = %q", got)
+	}
+	if got := suggestionSentence("ALICE", names); got != ` Did you mean "alice"? Also similar: "ALICE.admin", "Alicia".` {
+		t.Errorf("suggestionSentence several = %q", got)
 	}
 	if got := suggestionSentence("zzzzzz", names); got != "" {
 		t.Errorf("suggestionSentence far = %q", got)
