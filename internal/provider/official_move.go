@@ -9,6 +9,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
 
 // Moving from the official grafana/grafana provider (Terraform 1.8+ `moved`
@@ -94,7 +96,7 @@ func moveOfficialItem(wantTeam bool, set func(context.Context, officialItem, *re
 		}
 		item, err := parseOfficialItem(req.SourceRawState.JSON)
 		if err != nil {
-			resp.Diagnostics.AddError("Cannot move "+officialItemType, err.Error()+" The state is left as it was.")
+			resp.Diagnostics.AddError("Cannot move "+officialItemType, err.Error()+". The state is left as it was.")
 			return
 		}
 		if (item.Kind == "team") != wantTeam {
@@ -131,4 +133,77 @@ func (r *userRoleAssignmentResource) MoveState(context.Context) []resource.State
 		m.ID = types.StringValue(m.importID())
 		resp.Diagnostics.Append(resp.TargetState.Set(ctx, m)...)
 	})}
+}
+
+var _ resource.ResourceWithMoveState = (*roleAssignmentsResource)(nil)
+
+// officialRoleAssignmentType is the official provider's whole-role assignment.
+const officialRoleAssignmentType = "grafana_role_assignment"
+
+// parseOfficialRoleAssignment reads a grafana_role_assignment state: users as
+// numbers, teams and service accounts as numbers or (4.x) strings that may
+// carry an <org_id>: prefix, id <org_id>:<role_uid>.
+func parseOfficialRoleAssignment(raw []byte) (grafana.RoleAssignments, int64, error) {
+	var s struct {
+		ID              string            `json:"id"`
+		OrgID           string            `json:"org_id"`
+		RoleUID         string            `json:"role_uid"`
+		Users           []json.RawMessage `json:"users"`
+		Teams           []json.RawMessage `json:"teams"`
+		ServiceAccounts []json.RawMessage `json:"service_accounts"`
+	}
+	var out grafana.RoleAssignments
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return out, 0, fmt.Errorf("the source state is not the official provider's grafana_role_assignment: %v", err)
+	}
+	org := s.OrgID
+	if before, _, ok := strings.Cut(s.ID, ":"); org == "" && ok {
+		org = before
+	}
+	orgID, err := strconv.ParseInt(org, 10, 64)
+	if err != nil || orgID <= 0 {
+		return out, 0, fmt.Errorf("it names no organization (org_id %q, id %q); an older state without org_id cannot be moved exactly, import the resource instead", s.OrgID, s.ID)
+	}
+	out.RoleUID = s.RoleUID
+	for _, f := range []struct {
+		name string
+		raw  []json.RawMessage
+		ids  *[]int64
+	}{{"users", s.Users, &out.Users}, {"teams", s.Teams, &out.Teams}, {"service_accounts", s.ServiceAccounts, &out.ServiceAccounts}} {
+		for _, v := range f.raw {
+			text := strings.Trim(string(v), `"`)
+			if i := strings.LastIndex(text, ":"); i >= 0 {
+				text = text[i+1:]
+			}
+			n, err := strconv.ParseInt(text, 10, 64)
+			if err != nil || n <= 0 {
+				return out, 0, fmt.Errorf("its %s holds %s, not an id", f.name, v)
+			}
+			*f.ids = append(*f.ids, n)
+		}
+	}
+	if out.RoleUID == "" {
+		return out, 0, fmt.Errorf("it has no role_uid")
+	}
+	return out, orgID, nil
+}
+
+// MoveState takes a grafana_role_assignment. Its private state starts empty,
+// so the first refresh records the holders found as confirmed, as an import does.
+func (r *roleAssignmentsResource) MoveState(context.Context) []resource.StateMover {
+	return []resource.StateMover{{StateMover: func(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
+		if !isOfficialSource(req, officialRoleAssignmentType) || req.SourceRawState == nil {
+			return
+		}
+		holders, orgID, err := parseOfficialRoleAssignment(req.SourceRawState.JSON)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot move "+officialRoleAssignmentType, err.Error()+". The state is left as it was.")
+			return
+		}
+		m := roleAssignmentsModel{
+			ID: types.StringValue(roleAssignmentsID(orgID, holders.RoleUID)), RoleUID: types.StringValue(holders.RoleUID), OrgID: types.Int64Value(orgID),
+		}
+		m.setHolders(holders)
+		resp.Diagnostics.Append(resp.TargetState.Set(ctx, m)...)
+	}}}
 }

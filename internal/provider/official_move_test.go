@@ -3,9 +3,11 @@ package provider
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -92,6 +94,29 @@ func TestParseOfficialItemRefusesWhatItCannotMoveExactly(t *testing.T) {
 	} {
 		if _, err := parseOfficialItem([]byte(raw)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("parseOfficialItem(%s) = %v, want %q", raw, err, want)
+		}
+	}
+}
+
+func TestMoveStateFromOfficialRoleAssignment(t *testing.T) {
+	ctx := context.Background()
+	st, diags := moveFrom(t, &roleAssignmentsResource{}, officialRoleAssignmentType, "role_assignment.json")
+	var m roleAssignmentsModel
+	if d := st.Get(ctx, &m); diags != "" || d.HasError() {
+		t.Fatalf("move: %s %v", diags, d)
+	}
+	var d diag.Diagnostics
+	got := m.holders(ctx, &d)
+	if m.ID.ValueString() != "1:custom_reports_reader" || m.OrgID.ValueInt64() != 1 ||
+		!slices.Equal(got.Users, []int64{3, 42}) || !slices.Equal(got.Teams, []int64{7, 8}) || !slices.Equal(got.ServiceAccounts, []int64{9}) {
+		t.Errorf("moved state = %+v (%+v)", m, got)
+	}
+	for raw, want := range map[string]string{
+		`{"id":"custom_reports_reader","role_uid":"custom_reports_reader","users":[1]}`: "names no organization",
+		`{"id":"1:r","org_id":"1","role_uid":"r","teams":["x"]}`:                        `its teams holds "x"`,
+	} {
+		if _, _, err := parseOfficialRoleAssignment([]byte(raw)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("parseOfficialRoleAssignment(%s) = %v, want %q", raw, err, want)
 		}
 	}
 }
