@@ -26,9 +26,10 @@ var (
 // officialItemType is the official provider's per-item assignment.
 const officialItemType = "grafana_role_assignment_item"
 
-// isOfficialSource reports whether a move comes from the official provider's typeName.
+// isOfficialSource reports whether a move comes from typeName of a provider
+// named grafana (grafana/grafana, or a mirror or stand-in of it).
 func isOfficialSource(req resource.MoveStateRequest, typeName string) bool {
-	return req.SourceTypeName == typeName && strings.HasSuffix(req.SourceProviderAddress, "grafana/grafana")
+	return req.SourceTypeName == typeName && strings.HasSuffix(req.SourceProviderAddress, "/grafana")
 }
 
 // officialItem is a grafana_role_assignment_item's grant.
