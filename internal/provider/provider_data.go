@@ -19,6 +19,8 @@ type providerData struct {
 	reads readCache
 	// claims are the grants planned in this operation (role_assignment.go).
 	claims grantClaims
+	// covers are the grants the authoritative resources decide (grant_covers.go).
+	covers coverClaims
 	// released are the basic-role grants destroyed in it (basic_role_writer.go).
 	released releasedGrants
 	// changing are the roles whose permissions this operation changes.
