@@ -1,7 +1,6 @@
 package acctest_test
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,15 +23,6 @@ func TestAccREADMEExample_converges(t *testing.T) {
 	env := acctest.Get(t)
 	if env.Real() {
 		t.Skip("uses the README's fixed role name; run against the emulator")
-	}
-	if env.Generation(t) == grafana.Generation2 && os.Getenv("GRAFANARBAC_KNOWN_FAILURES") == "" {
-		// Known (issue 19): nothing in the assignment's configuration changes,
-		// so the apply that updates the role leaves basic_editor without the
-		// new permission, and the next plan updates the assignment's
-		// granted_permissions. The assignment cannot see the role's planned
-		// change; the role's update would have to carry it to the basic roles
-		// it is granted to. GRAFANARBAC_KNOWN_FAILURES=1 runs it.
-		t.Skip("known failure on generation 2: the plan after the role's change updates the assignment (issue 19)")
 	}
 	blocks := hclBlocks(t, filepath.Join("..", "..", "README.md"))
 	if len(blocks) == 0 {

@@ -164,6 +164,8 @@ type ServiceAccount struct {
 	Login string `json:"login"`
 	OrgID int64  `json:"orgId"`
 	Role  string `json:"role"`
+	// IsDisabled is left out of the create answer by Grafana; reads carry it.
+	IsDisabled bool `json:"isDisabled"`
 }
 
 // Health is GET /api/health.

@@ -65,7 +65,11 @@ func (r *builtinRoleAssignmentResource) Schema(_ context.Context, _ resource.Sch
 			"role still needs. A custom role counts as assigned to a basic role when the basic role holds all its permissions, unless its " +
 			"assignment was destroyed in the same run. (This is conservative: a permission can stay behind when another custom role that " +
 			"carries it is still held in full in a later run; one is never taken from another assignment.) " +
-			"The next plan restores permissions removed outside Terraform and follows changes of the role's permissions. " +
+			"The next plan restores permissions removed outside Terraform and follows changes of the role's permissions made outside Terraform. " +
+			"When `role_uid` refers to a `grafanarbac_custom_role` (`role_uid = grafanarbac_custom_role.<name>.uid`), the apply that changes " +
+			"that role's permissions also updates the basic role (the plan shows `granted_permissions` as known after apply); with a hard-coded " +
+			"uid Terraform may plan the two in either order, and unless `depends_on` names the role the next plan may be the one that follows. " +
+			"So may a plan made with `-refresh=false`. " +
 			"Only the named basic role changes: unlike generation 1, Editors and Admins do not inherit what is added to `Viewer`.\n\n" +
 			"Two resources of one configuration that grant the same role to the same built-in role fail the plan (on generation 2 whatever " +
 			"their organizations: they edit the same basic role).",
@@ -101,9 +105,9 @@ func (r *builtinRoleAssignmentResource) Schema(_ context.Context, _ resource.Sch
 				Validators:          []validator.Int64{int64validator.AtLeast(1)},
 			},
 			"role_version": schema.Int64Attribute{
-				MarkdownDescription: "Optional change trigger: set it to the role's version (`grafanarbac_custom_role.<name>.version`) so that an apply that " +
-					"changes the role's permissions also updates the basic role in the same run (generation 2). Without it, the next plan does. " +
-					"Only stored; never read from Grafana.",
+				MarkdownDescription: "Optional change trigger, not needed when `role_uid` refers to the role: set it to the role's version " +
+					"(`grafanarbac_custom_role.<name>.version`) so that an apply that changes the role also updates the basic role in the same run " +
+					"(generation 2) even with a hard-coded `role_uid` or a plan made with `-refresh=false`. Only stored; never read from Grafana.",
 				Optional: true,
 			},
 			"granted_permissions": permissionsComputedResourceAttribute("Generation 2: the role's permissions this assignment owns on the basic role, " +
@@ -271,7 +275,8 @@ func (r *builtinRoleAssignmentResource) planGrant(ctx context.Context, plan buil
 	if diags.HasError() || gen == grafana.Generation1 {
 		return permissionsToSet(nil)
 	}
-	roleChanging := plan.RoleVersion.IsUnknown() || (state != nil && !plan.RoleVersion.Equal(state.RoleVersion))
+	roleChanging := plan.RoleVersion.IsUnknown() || (state != nil && !plan.RoleVersion.Equal(state.RoleVersion)) ||
+		r.data.changing.resync(orgID, plan.RoleUID.ValueString(), state == nil)
 	if role == nil || roleChanging {
 		return unknown
 	}
@@ -514,6 +519,7 @@ func (r *builtinRoleAssignmentResource) Read(ctx context.Context, req resource.R
 	if !ok {
 		return
 	}
+	r.data.changing.markRefreshed()
 	found := r.read(ctx, gen, &state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

@@ -401,24 +401,7 @@ func TestAccBuiltinRoleAssignment_followsRoleChanges(t *testing.T) {
 	name := env.randName("custom:acc:sync")
 	const addr = "grafanarbac_builtin_role_assignment.test"
 	roleHCL := func(perms ...grafana.Permission) string {
-		lines := make([]string, len(perms))
-		for i, x := range perms {
-			lines[i] = fmt.Sprintf("    { action = %q, scope = %q },", x.Action, x.Scope)
-		}
-		return fmt.Sprintf(`
-resource "grafanarbac_custom_role" "test" {
-  name        = %q
-  permissions = [
-%s
-  ]
-}
-`, name, strings.Join(lines, "\n")) + `
-resource "grafanarbac_builtin_role_assignment" "test" {
-  builtin_role = "Editor"
-  role_uid     = grafanarbac_custom_role.test.uid
-  role_version = grafanarbac_custom_role.test.version
-}
-`
+		return followRoleHCL(name, "", "grafanarbac_custom_role.test.uid", "  role_version = grafanarbac_custom_role.test.version\n", perms...)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 env.preCheck,

@@ -254,6 +254,15 @@ func (r *customRoleResource) ModifyPlan(ctx context.Context, req resource.Modify
 		r.data.reads.planRoleCreate(plan.UID.ValueString())
 	}
 
+	if state != nil && r.data != nil && (create || !permissionsSetsEqual(ctx, plan.Permissions, state.Permissions)) {
+		// Built-in role assignments of this role planned after it re-sync
+		// their basic role (generation 2).
+		r.data.changing.add(state.OrgID.ValueInt64(), state.UID.ValueString())
+		if !plan.OrgID.IsUnknown() && !plan.UID.IsUnknown() {
+			r.data.changing.add(plan.OrgID.ValueInt64(), plan.UID.ValueString())
+		}
+	}
+
 	r.planVersion(ctx, &plan, config, state, create, changed, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"strconv"
+	"sync"
 
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
@@ -19,8 +21,66 @@ type providerData struct {
 	reads readCache
 	// claims are the grants planned in this operation (role_assignment.go).
 	claims grantClaims
+	// covers are the grants the authoritative resources decide (grant_covers.go).
+	covers coverClaims
 	// released are the basic-role grants destroyed in it (basic_role_writer.go).
 	released releasedGrants
+	// changing are the roles whose permissions this operation changes.
+	changing changingRoles
+}
+
+// changingRoles records the custom roles planned to change permissions (or
+// be replaced) in this operation. Terraform plans a role before the
+// assignments that reference its uid, so such an assignment finds its role
+// here and plans to re-sync the basic role after the role's update.
+//
+// During the apply Terraform plans each resource again, in a new process,
+// and a value known in the first plan must come out the same. An existing
+// assignment that references its role is planned again after the role's
+// update and reads the new permissions from Grafana; one with a hard-coded
+// uid may be planned in any order, and must not turn a known plan unknown.
+// So an existing assignment uses this only in a process that refreshed it:
+// the plan, not the apply. A new one always does: it is unknown both times.
+type changingRoles struct {
+	mu        sync.Mutex
+	m         map[string]bool // "<org>:<uid>", org 0 for a global role
+	refreshed bool            // a built-in role assignment was read
+}
+
+func (c *changingRoles) markRefreshed() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.refreshed = true
+}
+
+// resync tells whether an assignment in orgID of role uid plans to re-sync
+// the basic role because the role changes (created: whether it is new).
+func (c *changingRoles) resync(orgID int64, uid string, created bool) bool {
+	c.mu.Lock()
+	refreshed := c.refreshed
+	c.mu.Unlock()
+	return (created || refreshed) && c.has(orgID, uid)
+}
+
+func changingRoleKey(orgID int64, uid string) string {
+	return strconv.FormatInt(orgID, 10) + ":" + uid
+}
+
+func (c *changingRoles) add(orgID int64, uid string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]bool{}
+	}
+	c.m[changingRoleKey(orgID, uid)] = true
+}
+
+// has tells whether the role uid that an assignment in orgID gets (the
+// org's role, or a global one) changes in this operation.
+func (c *changingRoles) has(orgID int64, uid string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[changingRoleKey(orgID, uid)] || c.m[changingRoleKey(0, uid)]
 }
 
 // callerPermissions are the effective permissions of the provider's

@@ -15,6 +15,9 @@ func resourceConstructors() []func() resource.Resource {
 		NewTeamRoleAssignmentResource,
 		NewUserRoleAssignmentResource,
 		NewDefaultAssignmentResource,
+		NewRoleAssignmentsResource,
+		NewTeamRolesResource,
+		NewUserRolesResource,
 	}
 }
 
@@ -25,6 +28,9 @@ func dataSourceConstructors() []func() datasource.DataSource {
 		NewPermissionsDataSource,
 		NewTeamDataSource,
 		NewBuiltinRoleAssignmentsDataSource,
+		NewUserDataSource,
+		NewServiceAccountDataSource,
+		NewRoleAssignmentsDataSource,
 	}
 }
 

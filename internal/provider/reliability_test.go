@@ -74,8 +74,10 @@ func (s *relServer) Start() {
 		s.t.Fatalf("listening on %s: %v", s.addr, err)
 	}
 	s.addr = ln.Addr().String()
-	s.srv = &http.Server{Handler: s.h, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = s.srv.Serve(ln) }()
+	srv := &http.Server{Handler: s.h, ReadHeaderTimeout: 10 * time.Second}
+	s.srv = srv
+	// The goroutine keeps its own server: Stop may clear s.srv before it runs.
+	go func() { _ = srv.Serve(ln) }()
 }
 
 // Stop closes the listener and every connection: Grafana is down.

@@ -340,10 +340,9 @@ type privateState interface {
 	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
 }
 
-// claim records the grant key for the resource planned with private and
-// reports a second resource claiming it; what describes the grant
-// ("assigns role … to team 5 …").
-func (c *grantClaims) claim(ctx context.Context, private privateState, key, what string, attr path.Path, diags *diag.Diagnostics) {
+// claimToken tells the resource planned with private from any other, a
+// replaced resource's two plans being one resource.
+func claimToken(ctx context.Context, private privateState) string {
 	// A private state that cannot be used (a ModifyPlan called outside the
 	// framework, in unit tests) only loses the replacement's identity.
 	token, d := private.GetKey(ctx, grantClaimKey)
@@ -351,13 +350,21 @@ func (c *grantClaims) claim(ctx context.Context, private privateState, key, what
 		token = []byte(strconv.Quote(rand.Text())) // private state holds JSON
 		_ = private.SetKey(ctx, grantClaimKey, token)
 	}
+	return string(token)
+}
+
+// claim records the grant key for the resource planned with private and
+// reports a second resource claiming it; what describes the grant
+// ("assigns role … to team 5 …").
+func (c *grantClaims) claim(ctx context.Context, private privateState, key, what string, attr path.Path, diags *diag.Diagnostics) {
+	token := claimToken(ctx, private)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil {
 		c.m = map[string]string{}
 	}
-	if first, ok := c.m[key]; !ok || first == string(token) {
-		c.m[key] = string(token)
+	if first, ok := c.m[key]; !ok || first == token {
+		c.m[key] = token
 		return
 	}
 	diags.AddAttributeError(attr, "Two resources claim one grant",

@@ -150,6 +150,8 @@ func (r *teamRoleAssignmentResource) claim(ctx context.Context, plan teamRoleAss
 	orgID, teamID, uid := plan.OrgID.ValueInt64(), plan.TeamID.ValueInt64(), plan.RoleUID.ValueString()
 	r.data.claims.claim(ctx, resp.Private, "team "+assignmentID(false, orgID, strconv.FormatInt(teamID, 10), uid),
 		fmt.Sprintf("assigns role %q to team %d in organization %d", uid, teamID, orgID), path.Root("role_uid"), &resp.Diagnostics)
+	r.data.covers.claimItem(ctx, resp.Private, teamGrantCovers(orgID, teamID, uid),
+		fmt.Sprintf("grafanarbac_team_role_assignment of role %q to team %d in organization %d", uid, teamID, orgID), path.Root("role_uid"), &resp.Diagnostics)
 }
 
 // teamHasRole reports whether the team holds the role; found is false for a

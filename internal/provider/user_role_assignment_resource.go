@@ -172,6 +172,8 @@ func (r *userRoleAssignmentResource) claim(ctx context.Context, plan userRoleAss
 	}
 	r.data.claims.claim(ctx, resp.Private, "user "+plan.importID(),
 		fmt.Sprintf("assigns role %q to user %d %s", plan.RoleUID.ValueString(), plan.UserID.ValueInt64(), where), path.Root("role_uid"), &resp.Diagnostics)
+	r.data.covers.claimItem(ctx, resp.Private, userGrantCovers(plan.OrgID.ValueInt64(), plan.UserID.ValueInt64(), plan.Global.ValueBool(), plan.RoleUID.ValueString()),
+		fmt.Sprintf("grafanarbac_user_role_assignment of role %q to user %d %s", plan.RoleUID.ValueString(), plan.UserID.ValueInt64(), where), path.Root("role_uid"), &resp.Diagnostics)
 }
 
 // userHasRole reports whether the user holds the role; false for a user that

@@ -9,14 +9,11 @@ resource "grafanarbac_custom_role" "report_creator" {
 
 # Every Editor of the provider's organization may create and send reports.
 # On Grafana 9+ this adds the role's permissions to the basic role
-# basic_editor; granted_permissions lists those it added.
+# basic_editor; granted_permissions lists those it added. Referring to the
+# role's uid makes the apply that changes the role update basic_editor too.
 resource "grafanarbac_builtin_role_assignment" "editors_create_reports" {
   builtin_role = "Editor"
   role_uid     = grafanarbac_custom_role.report_creator.uid
-
-  # Optional: when the role's permissions change, update the basic role in
-  # the same apply rather than the next one.
-  role_version = grafanarbac_custom_role.report_creator.version
 }
 
 # A fixed role Grafana does not grant by default, given to Grafana server

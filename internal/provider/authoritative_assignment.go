@@ -1,0 +1,230 @@
+package provider
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
+)
+
+// The core of the authoritative assignment resources: exact id sets, and the
+// grants a resource's last apply made or confirmed, kept in private state so
+// that a destroy removes those and never a grant made outside Terraform
+// since.
+
+// appliedKey is the private-state key of the grants of the last apply.
+const appliedKey = "applied"
+
+// saveApplied records v (a struct of id sets) as the last apply's grants.
+func saveApplied(ctx context.Context, p privateState, v any) diag.Diagnostics {
+	b, err := json.Marshal(v)
+	if err != nil {
+		var d diag.Diagnostics
+		d.AddError("Cannot record the applied grants", err.Error())
+		return d
+	}
+	return p.SetKey(ctx, appliedKey, b)
+}
+
+// loadApplied reads what saveApplied recorded into v; found is false when
+// nothing was recorded (a resource imported and not applied since).
+func loadApplied(ctx context.Context, p privateState, v any) (found bool, diags diag.Diagnostics) {
+	b, diags := p.GetKey(ctx, appliedKey)
+	if diags.HasError() || len(b) == 0 {
+		return false, diags
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		diags.AddError("Cannot read the applied grants", "The resource's private state is damaged: "+err.Error())
+		return false, diags
+	}
+	return true, diags
+}
+
+// idSetValues reads a set of int64 ids, sorted; nil for null or unknown.
+func idSetValues(ctx context.Context, s types.Set, diags *diag.Diagnostics) []int64 {
+	if s.IsNull() || s.IsUnknown() {
+		return nil
+	}
+	var ids []int64
+	diags.Append(s.ElementsAs(ctx, &ids, false)...)
+	return sortedIDs(ids)
+}
+
+// idSetsKnown reports whether every set is known (no unknown element either).
+func idSetsKnown(sets ...types.Set) bool {
+	for _, s := range sets {
+		if s.IsUnknown() {
+			return false
+		}
+		for _, e := range s.Elements() {
+			if e.IsUnknown() {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// idsMinus returns the elements of a that are not in b.
+func idsMinus[T comparable](a, b []T) []T {
+	var out []T
+	for _, id := range a {
+		if !slices.Contains(b, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// emptyIDSet is the default of an id set left out of the configuration.
+var emptyIDSet = types.SetValueMust(types.Int64Type, []attr.Value{})
+
+// stringSetValues reads a set of strings, sorted; nil for null or unknown.
+func stringSetValues(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {
+	if s.IsNull() || s.IsUnknown() {
+		return nil
+	}
+	var out []string
+	diags.Append(s.ElementsAs(ctx, &out, false)...)
+	return sortedSet(out)
+}
+
+// sortedSet sorts and deduplicates a copy of values; never nil.
+func sortedSet[T cmp.Ordered](values []T) []T {
+	out := slices.Clone(values)
+	if out == nil {
+		out = []T{}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// confirmImported records found as the confirmed grants when nothing is
+// recorded yet: an imported resource has applied nothing.
+func confirmImported(ctx context.Context, p privateState, found any, diags *diag.Diagnostics) {
+	b, d := p.GetKey(ctx, appliedKey)
+	diags.Append(d...)
+	if !d.HasError() && len(b) == 0 {
+		diags.Append(saveApplied(ctx, p, found)...)
+	}
+}
+
+func stringSet(values []string) types.Set {
+	elems := make([]attr.Value, len(values))
+	for i, v := range values {
+		elems[i] = types.StringValue(v)
+	}
+	return types.SetValueMust(types.StringType, elems)
+}
+
+// emptyStringSet is the default of a uid set left out of the configuration.
+var emptyStringSet = types.SetValueMust(types.StringType, []attr.Value{})
+
+// checkAssignableRoles runs checkAssignableRole on each known uid of a set
+// attribute and reports its findings on that attribute.
+func checkAssignableRoles(ctx context.Context, data *providerData, set types.Set, attrPath path.Path, orgID int64, global bool, target assignmentTarget, diags *diag.Diagnostics) {
+	for _, e := range set.Elements() {
+		v, ok := e.(types.String)
+		if !ok || v.IsUnknown() || v.IsNull() {
+			continue
+		}
+		var one diag.Diagnostics
+		checkAssignableRole(ctx, data, v.ValueString(), orgID, global, target, &one)
+		for _, d := range one {
+			if d.Severity() == diag.SeverityError {
+				diags.AddAttributeError(attrPath, d.Summary(), d.Detail())
+			} else {
+				diags.AddAttributeWarning(attrPath, d.Summary(), d.Detail())
+			}
+		}
+	}
+}
+
+// roleSetHolder is the team or user whose exact set of roles a resource
+// manages (grafanarbac_team_roles, grafanarbac_user_roles).
+type roleSetHolder interface {
+	// roles are the uids of the roles it holds that the resource manages; a
+	// NotFound error means the holder is gone.
+	roles(ctx context.Context) ([]string, error)
+	setRoles(ctx context.Context, uids []string) error
+	removeRole(ctx context.Context, uid string) error
+	// forget drops the cached reads of the holder's roles.
+	forget()
+	String() string
+}
+
+// applyRoleSet makes the holder's roles exactly set, records them as the
+// resource's grants and returns them as the set to store.
+func applyRoleSet(ctx context.Context, h roleSetHolder, set types.Set, private privateState, diags *diag.Diagnostics) (types.Set, bool) {
+	want := stringSetValues(ctx, set, diags)
+	if diags.HasError() {
+		return set, false
+	}
+	err := h.setRoles(ctx, want)
+	h.forget()
+	if err != nil {
+		assignmentAPIError(diags, "set the roles of "+h.String(), err)
+		return set, false
+	}
+	diags.Append(saveApplied(ctx, private, appliedRoles{RoleUIDs: want})...)
+	return stringSet(want), !diags.HasError()
+}
+
+// readRoleSet reads the holder's roles; gone is true when it no longer exists.
+func readRoleSet(ctx context.Context, h roleSetHolder, private privateState, diags *diag.Diagnostics) (set types.Set, gone bool) {
+	have, err := h.roles(ctx)
+	if grafana.IsNotFound(err) {
+		tflog.Warn(ctx, h.String()+" no longer exists; removing its roles from state")
+		return set, true
+	}
+	if err != nil {
+		assignmentAPIError(diags, "read the roles of "+h.String(), err)
+		return set, false
+	}
+	have = sortedSet(have)
+	confirmImported(ctx, private, appliedRoles{RoleUIDs: have}, diags)
+	return stringSet(have), false
+}
+
+// deleteRoleSet removes the roles of the last apply one by one, so that a
+// role granted since outside Terraform stays.
+func deleteRoleSet(ctx context.Context, h roleSetHolder, stateSet types.Set, private privateState, diags *diag.Diagnostics) {
+	applied := appliedRoles{RoleUIDs: stringSetValues(ctx, stateSet, diags)}
+	_, d := loadApplied(ctx, private, &applied)
+	diags.Append(d...)
+	if diags.HasError() {
+		return
+	}
+	defer h.forget()
+	for _, uid := range applied.RoleUIDs {
+		if err := h.removeRole(ctx, uid); err != nil && !grafana.IsNotFound(err) {
+			assignmentAPIError(diags, fmt.Sprintf("remove role %q from %s", uid, h), err)
+			return
+		}
+	}
+}
+
+// appliedRoles is what the private state keeps for the role-set resources.
+type appliedRoles struct {
+	RoleUIDs []string `json:"role_uids"`
+}
+
+// visibleRoleUIDs are the uids of the roles that are not hidden.
+func visibleRoleUIDs(roles []grafana.Role) []string {
+	out := []string{}
+	for _, role := range roles {
+		if !role.Hidden {
+			out = append(out, role.UID)
+		}
+	}
+	return out
+}

@@ -1,0 +1,59 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
+)
+
+// bothNamed matches a diagnostic with summary that names a and b in either
+// order: which of two resources is planned second, and fails, varies.
+func bothNamed(summary, a, b string) *regexp.Regexp {
+	q := func(s string) string { return strings.ReplaceAll(regexp.QuoteMeta(s), " ", `\s+`) }
+	return regexp.MustCompile(q(summary) + `[\s\S]*(` + q(a) + `[\s\S]*` + q(b) + `|` + q(b) + `[\s\S]*` + q(a) + `)`)
+}
+
+// A per-item and an authoritative resource covering one grant fail the plan,
+// naming both; resources that cover different grants plan.
+func TestAccAuthoritativeAndPerItemConflict(t *testing.T) {
+	env := newAssignEnv(t)
+	role, other := env.createRole(t, env.testPerms(t, 1), false), env.createRole(t, env.testPerms(t, 1), false)
+	team, user := env.createTeam(t), env.createUser(t)
+	teamItem := fmt.Sprintf("resource \"grafanarbac_team_role_assignment\" \"item\" {\n  team_id  = %d\n  role_uid = %q\n}", team, role.UID)
+	userItem := fmt.Sprintf("resource \"grafanarbac_user_role_assignment\" \"item\" {\n  user_id  = %d\n  role_uid = %q\n}", user, role.UID)
+	teamRoles := func(name string) string {
+		return fmt.Sprintf("resource \"grafanarbac_team_roles\" %q {\n  team_id   = %d\n  role_uids = [%q]\n}", name, team, role.UID)
+	}
+	userRoles := fmt.Sprintf("resource \"grafanarbac_user_roles\" \"set\" {\n  user_id   = %d\n  role_uids = [%q]\n}", user, role.UID)
+	roleHolders := func(uid string) string {
+		return fmt.Sprintf("resource \"grafanarbac_role_assignments\" \"set\" {\n  role_uid = %q\n}", uid)
+	}
+	conflict := "Per-item and authoritative resources state the same grant"
+	teamItemName := fmt.Sprintf("grafanarbac_team_role_assignment of role %q to team %d", role.UID, team)
+	userItemName := fmt.Sprintf("grafanarbac_user_role_assignment of role %q to user %d", role.UID, user)
+	plan := func(expect *regexp.Regexp, hcl ...string) resource.TestStep {
+		return resource.TestStep{Config: env.config(hcl...), PlanOnly: true, ExpectError: expect}
+	}
+	steps := []resource.TestStep{
+		plan(bothNamed(conflict, teamItemName, fmt.Sprintf("grafanarbac_team_roles of team %d", team)), teamItem, teamRoles("set")),
+		plan(bothNamed(conflict, userItemName, fmt.Sprintf("grafanarbac_user_roles of user %d", user)), userItem, userRoles),
+		plan(asgErr("Two resources decide the same grants", "grafanarbac_team_roles of team"), teamRoles("a"), teamRoles("b")),
+		// Safe: the team's roles beside a per-item grant to someone else.
+		{Config: env.config(teamRoles("set"), userItem), PlanOnly: true, ExpectNonEmptyPlan: true},
+	}
+	if env.gen == grafana.Generation2 {
+		roleName := fmt.Sprintf("grafanarbac_role_assignments of role %q", role.UID)
+		steps = append(steps,
+			plan(bothNamed(conflict, teamItemName, roleName), teamItem, roleHolders(role.UID)),
+			plan(bothNamed(conflict, userItemName, roleName), userItem, roleHolders(role.UID)),
+			// Safe: the holders of another role beside per-item grants of this one.
+			resource.TestStep{Config: env.config(teamItem, userItem, roleHolders(other.UID)), PlanOnly: true, ExpectNonEmptyPlan: true},
+		)
+	}
+	resource.ParallelTest(t, resource.TestCase{PreCheck: env.preCheck, ProtoV6ProviderFactories: env.factories, Steps: steps})
+}

@@ -1,0 +1,325 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*roleAssignmentsResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*roleAssignmentsResource)(nil)
+	_ resource.ResourceWithImportState = (*roleAssignmentsResource)(nil)
+)
+
+// NewRoleAssignmentsResource is the grafanarbac_role_assignments resource.
+func NewRoleAssignmentsResource() resource.Resource {
+	return &roleAssignmentsResource{}
+}
+
+type roleAssignmentsResource struct {
+	data *providerData
+}
+
+type roleAssignmentsModel struct {
+	ID              types.String `tfsdk:"id"`
+	RoleUID         types.String `tfsdk:"role_uid"`
+	OrgID           types.Int64  `tfsdk:"org_id"`
+	Users           types.Set    `tfsdk:"users"`
+	Teams           types.Set    `tfsdk:"teams"`
+	ServiceAccounts types.Set    `tfsdk:"service_accounts"`
+}
+
+func (m roleAssignmentsModel) holders(ctx context.Context, diags *diag.Diagnostics) grafana.RoleAssignments {
+	return grafana.RoleAssignments{
+		RoleUID:         m.RoleUID.ValueString(),
+		Users:           idSetValues(ctx, m.Users, diags),
+		Teams:           idSetValues(ctx, m.Teams, diags),
+		ServiceAccounts: idSetValues(ctx, m.ServiceAccounts, diags),
+	}
+}
+
+func (m *roleAssignmentsModel) setHolders(h grafana.RoleAssignments) {
+	m.Users, m.Teams, m.ServiceAccounts = int64Set(sortedIDs(h.Users)), int64Set(sortedIDs(h.Teams)), int64Set(sortedIDs(h.ServiceAccounts))
+}
+
+func (r *roleAssignmentsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_role_assignments"
+}
+
+func (r *roleAssignmentsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	ids := func(what string) schema.SetAttribute {
+		return schema.SetAttribute{
+			MarkdownDescription: "Ids of exactly the " + what + " that hold the role in the organization; empty when left out.",
+			ElementType:         types.Int64Type,
+			Optional:            true, Computed: true,
+			Default: setdefault.StaticValue(emptyIDSet),
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Who holds one custom or fixed role in one organization, authoritatively: the exact sets of users, teams and " +
+			"service accounts. A grant of the role made outside Terraform shows in the plan as drift and the next apply removes it; " +
+			"a grant removed outside Terraform is made again. Global user grants are no organization's and are left alone.\n\n" +
+			"Destroy removes exactly the grants that the last apply made or confirmed (after an import: the grants found then), " +
+			"never a grant made outside Terraform since.\n\n" +
+			"Grafana 9 and later (generation 2). From 9.2 it reads and writes `/api/access-control/roles/:uid/assignments`; " +
+			"before 9.2 it reads the roles of every member, service account and team (an Admin of the organization) and adds " +
+			"and removes one grant at a time. Do not also grant this role in this organization with " +
+			"`grafanarbac_team_role_assignment` or `grafanarbac_user_role_assignment`: the two would undo each other.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<org_id>:<role_uid>`: the import ID.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"role_uid": schema.StringAttribute{
+				MarkdownDescription: "Uid of the custom or fixed role (basic and managed roles cannot be assigned). " +
+					"A role that is not global must belong to the organization. Changing it replaces the resource.",
+				Required:      true,
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"org_id": schema.Int64Attribute{
+				MarkdownDescription: "Organization. Defaults to the provider's organization. Changing it replaces the resource.",
+				Optional:            true, Computed: true,
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"users":            ids("users"),
+			"teams":            ids("teams"),
+			"service_accounts": ids("service accounts"),
+		},
+	}
+}
+
+func (r *roleAssignmentsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if data := providerDataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
+		r.data = data
+	}
+}
+
+var roleHoldersTarget = assignmentTarget{Kind: "team or user", RefuseBasic: true}
+
+func (r *roleAssignmentsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan, config roleAssignmentsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	var state *roleAssignmentsModel
+	if !req.State.Raw.IsNull() {
+		state = &roleAssignmentsModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.OrgID = plannedOrgID(config.OrgID, types.BoolValue(false), r.data)
+	if state != nil && !plan.OrgID.Equal(state.OrgID) {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("org_id"))
+	}
+	if plan.OrgID.IsUnknown() || plan.RoleUID.IsUnknown() || r.data == nil {
+		plan.ID = types.StringUnknown()
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		return
+	}
+	orgID, uid := plan.OrgID.ValueInt64(), plan.RoleUID.ValueString()
+	plan.ID = types.StringValue(roleAssignmentsID(orgID, uid))
+	r.data.covers.claimCover(ctx, resp.Private, roleCover(orgID, uid),
+		fmt.Sprintf("grafanarbac_role_assignments of role %q in organization %d", uid, orgID), path.Root("role_uid"), &resp.Diagnostics)
+	unchanged := state != nil && plan.OrgID.Equal(state.OrgID) && plan.RoleUID.Equal(state.RoleUID) &&
+		plan.Users.Equal(state.Users) && plan.Teams.Equal(state.Teams) && plan.ServiceAccounts.Equal(state.ServiceAccounts)
+	if !unchanged {
+		if !requireGeneration2(ctx, orgClient(r.data, orgID), "grafanarbac_role_assignments", &resp.Diagnostics) {
+			return
+		}
+		checkAssignableRole(ctx, r.data, uid, orgID, false, roleHoldersTarget, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+func roleAssignmentsID(orgID int64, uid string) string {
+	return fmt.Sprintf("%d:%s", orgID, uid)
+}
+
+func (r *roleAssignmentsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan roleAssignmentsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.apply(ctx, plan, &resp.State, resp.Private, &resp.Diagnostics)
+}
+
+func (r *roleAssignmentsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan roleAssignmentsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.apply(ctx, plan, &resp.State, resp.Private, &resp.Diagnostics)
+}
+
+// stateSetter is the part of tfsdk.State that apply needs.
+type stateSetter interface {
+	Set(ctx context.Context, v any) diag.Diagnostics
+}
+
+// apply makes the role's holders exactly the planned ones and records them
+// as this resource's grants.
+func (r *roleAssignmentsResource) apply(ctx context.Context, plan roleAssignmentsModel, state stateSetter, private privateState, diags *diag.Diagnostics) {
+	want := plan.holders(ctx, diags)
+	if diags.HasError() {
+		return
+	}
+	orgID, uid := plan.OrgID.ValueInt64(), plan.RoleUID.ValueString()
+	client := orgClient(r.data, orgID)
+	err := r.setHolders(ctx, client, want)
+	r.data.reads.forgetAssignments()
+	if err != nil {
+		assignmentAPIError(diags, fmt.Sprintf("set the holders of role %q in organization %d", uid, orgID), err)
+		return
+	}
+	plan.ID = types.StringValue(roleAssignmentsID(orgID, uid))
+	plan.setHolders(want)
+	diags.Append(state.Set(ctx, plan)...)
+	diags.Append(saveApplied(ctx, private, want)...)
+}
+
+// setHolders writes want with one PUT from 9.2, else grant by grant.
+func (r *roleAssignmentsResource) setHolders(ctx context.Context, client *grafana.Client, want grafana.RoleAssignments) error {
+	rel, err := releaseOf(ctx, &r.data.reads, client)
+	if err != nil {
+		return err
+	}
+	if rel.hasRoleAssignmentsAPI() {
+		return client.SetRoleAssignments(ctx, want.RoleUID, want)
+	}
+	have, err := roleHolders(ctx, r.data, client, want.RoleUID)
+	if err != nil {
+		return err
+	}
+	if err := addRoleHolders(ctx, client, want.RoleUID, grafana.RoleAssignments{
+		Users:           idsMinus(want.Users, have.Users),
+		Teams:           idsMinus(want.Teams, have.Teams),
+		ServiceAccounts: idsMinus(want.ServiceAccounts, have.ServiceAccounts),
+	}); err != nil {
+		return err
+	}
+	return removeRoleHolders(ctx, client, want.RoleUID, grafana.RoleAssignments{
+		Users:           idsMinus(have.Users, want.Users),
+		Teams:           idsMinus(have.Teams, want.Teams),
+		ServiceAccounts: idsMinus(have.ServiceAccounts, want.ServiceAccounts),
+	})
+}
+
+// addRoleHolders grants role uid to each listed holder (a service account
+// is a user for role grants).
+func addRoleHolders(ctx context.Context, client *grafana.Client, uid string, add grafana.RoleAssignments) error {
+	for _, id := range slices.Concat(add.Users, add.ServiceAccounts) {
+		if err := client.AddUserRole(ctx, id, uid, false); err != nil {
+			return fmt.Errorf("granting to user %d: %w", id, err)
+		}
+	}
+	for _, id := range add.Teams {
+		if err := client.AddTeamRole(ctx, id, uid); err != nil {
+			return fmt.Errorf("granting to team %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// removeRoleHolders takes role uid from each listed holder; one already gone is fine.
+func removeRoleHolders(ctx context.Context, client *grafana.Client, uid string, remove grafana.RoleAssignments) error {
+	for _, id := range slices.Concat(remove.Users, remove.ServiceAccounts) {
+		if err := client.RemoveUserRole(ctx, id, uid, false); err != nil && !grafana.IsNotFound(err) {
+			return fmt.Errorf("removing from user %d: %w", id, err)
+		}
+	}
+	for _, id := range remove.Teams {
+		if err := client.RemoveTeamRole(ctx, id, uid); err != nil && !grafana.IsNotFound(err) {
+			return fmt.Errorf("removing from team %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+func (r *roleAssignmentsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state roleAssignmentsModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	orgID, uid := state.OrgID.ValueInt64(), state.RoleUID.ValueString()
+	client := orgClient(r.data, orgID)
+	_, err := r.data.reads.role(ctx, client, uid)
+	var have grafana.RoleAssignments
+	if err == nil {
+		have, err = roleHolders(ctx, r.data, client, uid)
+	}
+	if grafana.IsNotFound(err) {
+		tflog.Warn(ctx, "role no longer exists; removing its assignments from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		assignmentAPIError(&resp.Diagnostics, fmt.Sprintf("read the holders of role %q in organization %d", uid, orgID), err)
+		return
+	}
+	state.ID = types.StringValue(roleAssignmentsID(orgID, uid))
+	state.setHolders(have)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	confirmImported(ctx, resp.Private, have, &resp.Diagnostics)
+}
+
+// Delete removes the grants of the last apply, one by one, so that a grant
+// made since by someone else is never taken.
+func (r *roleAssignmentsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state roleAssignmentsModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	applied := state.holders(ctx, &resp.Diagnostics)
+	_, diags := loadApplied(ctx, req.Private, &applied)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	orgID, uid := state.OrgID.ValueInt64(), state.RoleUID.ValueString()
+	client := orgClient(r.data, orgID)
+	err := removeRoleHolders(ctx, client, uid, applied)
+	r.data.reads.forgetAssignments()
+	if err != nil && !grafana.IsNotFound(err) {
+		assignmentAPIError(&resp.Diagnostics, fmt.Sprintf("remove the grants of role %q in organization %d", uid, orgID), err)
+	}
+}
+
+func (r *roleAssignmentsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, err := parseImportID(req.ID, importIDFormat{{Name: "org_id", Kind: importIDPositiveInt}, {Name: "role_uid", Kind: importIDString}})
+	if err != nil {
+		addImportIDError(&resp.Diagnostics, err)
+		return
+	}
+	orgID, _ := id.Int64("org_id")
+	uid, _ := id.Text("role_uid")
+	resp.Diagnostics.Append(resp.State.Set(ctx, roleAssignmentsModel{
+		ID: types.StringValue(roleAssignmentsID(orgID, uid)), RoleUID: types.StringValue(uid), OrgID: types.Int64Value(orgID),
+		Users: emptyIDSet, Teams: emptyIDSet, ServiceAccounts: emptyIDSet,
+	})...)
+}

@@ -1,0 +1,230 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*teamRolesResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*teamRolesResource)(nil)
+	_ resource.ResourceWithImportState = (*teamRolesResource)(nil)
+)
+
+// NewTeamRolesResource is the grafanarbac_team_roles resource.
+func NewTeamRolesResource() resource.Resource {
+	return &teamRolesResource{}
+}
+
+type teamRolesResource struct {
+	data *providerData
+}
+
+type teamRolesModel struct {
+	ID       types.String `tfsdk:"id"`
+	TeamID   types.Int64  `tfsdk:"team_id"`
+	OrgID    types.Int64  `tfsdk:"org_id"`
+	RoleUIDs types.Set    `tfsdk:"role_uids"`
+}
+
+func (r *teamRolesResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_team_roles"
+}
+
+func (r *teamRolesResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The exact set of custom and fixed roles one team holds, authoritatively (`PUT /api/access-control/teams/:id/roles`). " +
+			"A role granted to the team outside Terraform shows in the plan as drift and the next apply removes it; a role removed " +
+			"outside Terraform is granted again. Hidden roles (such as the managed roles behind resource permissions) are left alone.\n\n" +
+			"Destroy removes exactly the roles that the last apply granted or confirmed (after an import: the roles found then), " +
+			"never a role granted outside Terraform since.\n\n" +
+			"Do not also grant roles to this team with `grafanarbac_team_role_assignment` or cover it with `grafanarbac_role_assignments`: " +
+			"the two would undo each other.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<org_id>:<team_id>`: the import ID.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"team_id": schema.Int64Attribute{
+				MarkdownDescription: "Id of the team. Changing it replaces the resource.",
+				Required:            true,
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+			},
+			"org_id": schema.Int64Attribute{
+				MarkdownDescription: "Organization of the team. Defaults to the provider's organization. Changing it replaces the resource.",
+				Optional:            true, Computed: true,
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"role_uids": schema.SetAttribute{
+				MarkdownDescription: "Uids of exactly the roles the team holds (custom or fixed; basic and managed roles cannot be assigned to teams); empty when left out.",
+				ElementType:         types.StringType,
+				Optional:            true, Computed: true,
+				Default: setdefault.StaticValue(emptyStringSet),
+			},
+		},
+	}
+}
+
+func (r *teamRolesResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if data := providerDataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
+		r.data = data
+	}
+}
+
+func teamRolesID(orgID, teamID int64) string { return fmt.Sprintf("%d:%d", orgID, teamID) }
+
+func (r *teamRolesResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan, config teamRolesModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	var state *teamRolesModel
+	if !req.State.Raw.IsNull() {
+		state = &teamRolesModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.OrgID = plannedOrgID(config.OrgID, types.BoolValue(false), r.data)
+	if state != nil && !plan.OrgID.Equal(state.OrgID) {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("org_id"))
+	}
+	if plan.OrgID.IsUnknown() || plan.TeamID.IsUnknown() || r.data == nil {
+		plan.ID = types.StringUnknown()
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+		return
+	}
+	orgID, teamID := plan.OrgID.ValueInt64(), plan.TeamID.ValueInt64()
+	plan.ID = types.StringValue(teamRolesID(orgID, teamID))
+	r.data.covers.claimCover(ctx, resp.Private, teamCover(orgID, teamID),
+		fmt.Sprintf("grafanarbac_team_roles of team %d in organization %d", teamID, orgID), path.Root("team_id"), &resp.Diagnostics)
+	unchanged := state != nil && plan.OrgID.Equal(state.OrgID) && plan.TeamID.Equal(state.TeamID) && plan.RoleUIDs.Equal(state.RoleUIDs)
+	if !unchanged {
+		if _, err := r.data.reads.team(ctx, orgClient(r.data, orgID), teamID); grafana.IsNotFound(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("team_id"), "Team not found",
+				fmt.Sprintf("No team with id %d in organization %d. Check team_id (the grafanarbac_team data source finds it by name) and org_id.", teamID, orgID))
+			return
+		}
+		checkAssignableRoles(ctx, r.data, plan.RoleUIDs, path.Root("role_uids"), orgID, false, teamAssignmentTarget, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+func (r *teamRolesResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan teamRolesModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if !resp.Diagnostics.HasError() {
+		r.apply(ctx, plan, &resp.State, resp.Private, &resp.Diagnostics)
+	}
+}
+
+func (r *teamRolesResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan teamRolesModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if !resp.Diagnostics.HasError() {
+		r.apply(ctx, plan, &resp.State, resp.Private, &resp.Diagnostics)
+	}
+}
+
+// teamHolder is a team whose visible roles a resource manages; Grafana keeps
+// its hidden roles on a PUT without includeHidden.
+type teamHolder struct {
+	data   *providerData
+	client *grafana.Client
+	teamID int64
+}
+
+func (h teamHolder) String() string { return "team " + strconv.FormatInt(h.teamID, 10) }
+
+func (h teamHolder) roles(ctx context.Context) ([]string, error) {
+	roles, err := h.data.reads.teamRoles(ctx, h.client, h.teamID)
+	return visibleRoleUIDs(roles), err
+}
+
+func (h teamHolder) setRoles(ctx context.Context, uids []string) error {
+	return h.client.SetTeamRoles(ctx, h.teamID, uids, false)
+}
+
+func (h teamHolder) removeRole(ctx context.Context, uid string) error {
+	return h.client.RemoveTeamRole(ctx, h.teamID, uid)
+}
+
+func (h teamHolder) forget() { h.data.reads.forgetTeamRoles(h.client.OrgID(), h.teamID) }
+
+func (r *teamRolesResource) holder(m teamRolesModel) teamHolder {
+	return teamHolder{r.data, orgClient(r.data, m.OrgID.ValueInt64()), m.TeamID.ValueInt64()}
+}
+
+func (r *teamRolesResource) apply(ctx context.Context, plan teamRolesModel, state stateSetter, private privateState, diags *diag.Diagnostics) {
+	set, ok := applyRoleSet(ctx, r.holder(plan), plan.RoleUIDs, private, diags)
+	if !ok {
+		return
+	}
+	plan.ID = types.StringValue(teamRolesID(plan.OrgID.ValueInt64(), plan.TeamID.ValueInt64()))
+	plan.RoleUIDs = set
+	diags.Append(state.Set(ctx, plan)...)
+}
+
+func (r *teamRolesResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state teamRolesModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	set, gone := readRoleSet(ctx, r.holder(state), resp.Private, &resp.Diagnostics)
+	if gone {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state.ID = types.StringValue(teamRolesID(state.OrgID.ValueInt64(), state.TeamID.ValueInt64()))
+	state.RoleUIDs = set
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *teamRolesResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state teamRolesModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if !resp.Diagnostics.HasError() {
+		deleteRoleSet(ctx, r.holder(state), state.RoleUIDs, req.Private, &resp.Diagnostics)
+	}
+}
+
+func (r *teamRolesResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, err := parseImportID(req.ID, importIDFormat{{Name: "org_id", Kind: importIDPositiveInt}, {Name: "team_id", Kind: importIDPositiveInt}})
+	if err != nil {
+		addImportIDError(&resp.Diagnostics, err)
+		return
+	}
+	orgID, _ := id.Int64("org_id")
+	teamID, _ := id.Int64("team_id")
+	resp.Diagnostics.Append(resp.State.Set(ctx, teamRolesModel{
+		ID: types.StringValue(teamRolesID(orgID, teamID)), TeamID: types.Int64Value(teamID), OrgID: types.Int64Value(orgID),
+		RoleUIDs: emptyStringSet,
+	})...)
+}
