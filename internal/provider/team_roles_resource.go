@@ -42,6 +42,10 @@ type teamRolesModel struct {
 	RoleUIDs types.Set    `tfsdk:"role_uids"`
 }
 
+func (m *teamRolesModel) orgFields() (*types.Int64, types.Bool) {
+	return &m.OrgID, types.BoolValue(false)
+}
+
 func (r *teamRolesResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_team_roles"
 }
@@ -91,23 +95,9 @@ func (r *teamRolesResource) Configure(_ context.Context, req resource.ConfigureR
 func teamRolesID(orgID, teamID int64) string { return fmt.Sprintf("%d:%d", orgID, teamID) }
 
 func (r *teamRolesResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy
-	}
-	var plan, config teamRolesModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	var state *teamRolesModel
-	if !req.State.Raw.IsNull() {
-		state = &teamRolesModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-	}
-	if resp.Diagnostics.HasError() {
+	plan, state, ok := planAssignment[teamRolesModel](ctx, r.data, req, resp)
+	if !ok {
 		return
-	}
-	plan.OrgID = plannedOrgID(config.OrgID, types.BoolValue(false), r.data)
-	if state != nil && !plan.OrgID.Equal(state.OrgID) {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("org_id"))
 	}
 	if plan.OrgID.IsUnknown() || plan.TeamID.IsUnknown() || r.data == nil {
 		plan.ID = types.StringUnknown()

@@ -47,6 +47,8 @@ type userRolesModel struct {
 	RoleUIDs types.Set    `tfsdk:"role_uids"`
 }
 
+func (m *userRolesModel) orgFields() (*types.Int64, types.Bool) { return &m.OrgID, m.Global }
+
 func (m userRolesModel) importID() string {
 	scope := "global"
 	if !m.Global.ValueBool() {
@@ -119,23 +121,9 @@ func (r *userRolesResource) ValidateConfig(ctx context.Context, req resource.Val
 }
 
 func (r *userRolesResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy
-	}
-	var plan, config userRolesModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	var state *userRolesModel
-	if !req.State.Raw.IsNull() {
-		state = &userRolesModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-	}
-	if resp.Diagnostics.HasError() {
+	plan, state, ok := planAssignment[userRolesModel](ctx, r.data, req, resp)
+	if !ok {
 		return
-	}
-	plan.OrgID = plannedOrgID(config.OrgID, plan.Global, r.data)
-	if state != nil && !plan.OrgID.Equal(state.OrgID) {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("org_id"))
 	}
 	if plan.OrgID.IsUnknown() || plan.UserID.IsUnknown() || plan.Global.IsUnknown() || r.data == nil {
 		plan.ID = types.StringUnknown()
