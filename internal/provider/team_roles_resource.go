@@ -123,22 +123,6 @@ func (r *teamRolesResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
 }
 
-func (r *teamRolesResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan teamRolesModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if !resp.Diagnostics.HasError() {
-		r.apply(ctx, plan, &resp.State, resp.Private, &resp.Diagnostics)
-	}
-}
-
-func (r *teamRolesResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan teamRolesModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if !resp.Diagnostics.HasError() {
-		r.apply(ctx, plan, &resp.State, resp.Private, &resp.Diagnostics)
-	}
-}
-
 // teamHolder is a team whose visible roles a resource manages; Grafana keeps
 // its hidden roles on a PUT without includeHidden.
 type teamHolder struct {
@@ -164,45 +148,30 @@ func (h teamHolder) removeRole(ctx context.Context, uid string) error {
 
 func (h teamHolder) forget() { h.data.reads.forgetTeamRoles(h.client.OrgID(), h.teamID) }
 
-func (r *teamRolesResource) holder(m teamRolesModel) teamHolder {
+func (m *teamRolesModel) roleSet() *types.Set { return &m.RoleUIDs }
+
+func (m *teamRolesModel) setID() {
+	m.ID = types.StringValue(teamRolesID(m.OrgID.ValueInt64(), m.TeamID.ValueInt64()))
+}
+
+func (r *teamRolesResource) holder(_ context.Context, m *teamRolesModel, _ privateState, _ *diag.Diagnostics) roleSetHolder {
 	return teamHolder{r.data, orgClient(r.data, m.OrgID.ValueInt64()), m.TeamID.ValueInt64()}
 }
 
-func (r *teamRolesResource) apply(ctx context.Context, plan teamRolesModel, state stateSetter, private privateState, diags *diag.Diagnostics) {
-	set, ok := applyRoleSet(ctx, r.holder(plan), plan.RoleUIDs, private, diags)
-	if !ok {
-		return
-	}
-	plan.ID = types.StringValue(teamRolesID(plan.OrgID.ValueInt64(), plan.TeamID.ValueInt64()))
-	plan.RoleUIDs = set
-	diags.Append(state.Set(ctx, plan)...)
+func (r *teamRolesResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	applyRoleSetPlan[teamRolesModel](ctx, req.Plan, r.holder, &resp.State, resp.Private, &resp.Diagnostics)
+}
+
+func (r *teamRolesResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	applyRoleSetPlan[teamRolesModel](ctx, req.Plan, r.holder, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *teamRolesResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state teamRolesModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	set, gone := readRoleSet(ctx, r.holder(state), resp.Private, &resp.Diagnostics)
-	if gone {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	state.ID = types.StringValue(teamRolesID(state.OrgID.ValueInt64(), state.TeamID.ValueInt64()))
-	state.RoleUIDs = set
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	readRoleSetResource[teamRolesModel](ctx, req, resp, r.holder)
 }
 
 func (r *teamRolesResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state teamRolesModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if !resp.Diagnostics.HasError() {
-		deleteRoleSet(ctx, r.holder(state), state.RoleUIDs, req.Private, &resp.Diagnostics)
-	}
+	deleteRoleSetResource[teamRolesModel](ctx, req, resp, r.holder)
 }
 
 func (r *teamRolesResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -217,7 +217,11 @@ func (h userHolder) removeRole(ctx context.Context, uid string) error {
 
 func (h userHolder) forget() { h.data.reads.forgetUserRoles(h.userID) }
 
-func (r *userRolesResource) holder(ctx context.Context, m userRolesModel, private privateState, diags *diag.Diagnostics) userHolder {
+func (m *userRolesModel) roleSet() *types.Set { return &m.RoleUIDs }
+
+func (m *userRolesModel) setID() { m.ID = types.StringValue(m.importID()) }
+
+func (r *userRolesResource) holder(ctx context.Context, m *userRolesModel, private privateState, diags *diag.Diagnostics) roleSetHolder {
 	var applied appliedRoles
 	if private != nil {
 		_, d := loadApplied(ctx, private, &applied)
@@ -227,57 +231,19 @@ func (r *userRolesResource) holder(ctx context.Context, m userRolesModel, privat
 }
 
 func (r *userRolesResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan userRolesModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if !resp.Diagnostics.HasError() {
-		r.apply(ctx, plan, &resp.State, resp.Private, &resp.Diagnostics)
-	}
+	applyRoleSetPlan[userRolesModel](ctx, req.Plan, r.holder, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *userRolesResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan userRolesModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if !resp.Diagnostics.HasError() {
-		r.apply(ctx, plan, &resp.State, resp.Private, &resp.Diagnostics)
-	}
-}
-
-func (r *userRolesResource) apply(ctx context.Context, plan userRolesModel, state stateSetter, private privateState, diags *diag.Diagnostics) {
-	set, ok := applyRoleSet(ctx, r.holder(ctx, plan, nil, diags), plan.RoleUIDs, private, diags)
-	if !ok {
-		return
-	}
-	plan.ID = types.StringValue(plan.importID())
-	plan.RoleUIDs = set
-	diags.Append(state.Set(ctx, plan)...)
+	applyRoleSetPlan[userRolesModel](ctx, req.Plan, r.holder, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *userRolesResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state userRolesModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	h := r.holder(ctx, state, resp.Private, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	set, gone := readRoleSet(ctx, h, resp.Private, &resp.Diagnostics)
-	if gone {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	state.ID = types.StringValue(state.importID())
-	state.RoleUIDs = set
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	readRoleSetResource[userRolesModel](ctx, req, resp, r.holder)
 }
 
 func (r *userRolesResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state userRolesModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if !resp.Diagnostics.HasError() {
-		deleteRoleSet(ctx, r.holder(ctx, state, nil, &resp.Diagnostics), state.RoleUIDs, req.Private, &resp.Diagnostics)
-	}
+	deleteRoleSetResource[userRolesModel](ctx, req, resp, r.holder)
 }
 
 func (r *userRolesResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
