@@ -227,6 +227,27 @@ type roleSetModel[M any] interface {
 // state on Read and nil otherwise.
 type holderOf[M any] func(ctx context.Context, m *M, private privateState, diags *diag.Diagnostics) roleSetHolder
 
+// roleSetCRUD gives a role-set resource its Create, Read, Update and Delete.
+type roleSetCRUD[M any, P roleSetModel[M]] struct {
+	holder holderOf[M]
+}
+
+func (c roleSetCRUD[M, P]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	applyRoleSetPlan[M, P](ctx, req.Plan, c.holder, &resp.State, resp.Private, &resp.Diagnostics)
+}
+
+func (c roleSetCRUD[M, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	applyRoleSetPlan[M, P](ctx, req.Plan, c.holder, &resp.State, resp.Private, &resp.Diagnostics)
+}
+
+func (c roleSetCRUD[M, P]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	readRoleSetResource[M, P](ctx, req, resp, c.holder)
+}
+
+func (c roleSetCRUD[M, P]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	deleteRoleSetResource[M, P](ctx, req, resp, c.holder)
+}
+
 // applyRoleSetPlan is Create and Update of a role-set resource.
 func applyRoleSetPlan[M any, P roleSetModel[M]](ctx context.Context, planned tfsdk.Plan, holder holderOf[M], state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
 	var plan M

@@ -28,10 +28,13 @@ var (
 
 // NewTeamRolesResource is the grafanarbac_team_roles resource.
 func NewTeamRolesResource() resource.Resource {
-	return &teamRolesResource{}
+	r := &teamRolesResource{}
+	r.roleSetCRUD.holder = r.holder
+	return r
 }
 
 type teamRolesResource struct {
+	roleSetCRUD[teamRolesModel, *teamRolesModel]
 	data *providerData
 }
 
@@ -156,22 +159,6 @@ func (m *teamRolesModel) setID() {
 
 func (r *teamRolesResource) holder(_ context.Context, m *teamRolesModel, _ privateState, _ *diag.Diagnostics) roleSetHolder {
 	return teamHolder{r.data, orgClient(r.data, m.OrgID.ValueInt64()), m.TeamID.ValueInt64()}
-}
-
-func (r *teamRolesResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	applyRoleSetPlan[teamRolesModel](ctx, req.Plan, r.holder, &resp.State, resp.Private, &resp.Diagnostics)
-}
-
-func (r *teamRolesResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	applyRoleSetPlan[teamRolesModel](ctx, req.Plan, r.holder, &resp.State, resp.Private, &resp.Diagnostics)
-}
-
-func (r *teamRolesResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readRoleSetResource[teamRolesModel](ctx, req, resp, r.holder)
-}
-
-func (r *teamRolesResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteRoleSetResource[teamRolesModel](ctx, req, resp, r.holder)
 }
 
 func (r *teamRolesResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

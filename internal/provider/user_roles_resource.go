@@ -32,10 +32,13 @@ var (
 
 // NewUserRolesResource is the grafanarbac_user_roles resource.
 func NewUserRolesResource() resource.Resource {
-	return &userRolesResource{}
+	r := &userRolesResource{}
+	r.roleSetCRUD.holder = r.holder
+	return r
 }
 
 type userRolesResource struct {
+	roleSetCRUD[userRolesModel, *userRolesModel]
 	data *providerData
 }
 
@@ -228,22 +231,6 @@ func (r *userRolesResource) holder(ctx context.Context, m *userRolesModel, priva
 		diags.Append(d...)
 	}
 	return userHolder{r.data, orgClient(r.data, m.OrgID.ValueInt64()), m.UserID.ValueInt64(), m.Global.ValueBool(), applied.RoleUIDs}
-}
-
-func (r *userRolesResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	applyRoleSetPlan[userRolesModel](ctx, req.Plan, r.holder, &resp.State, resp.Private, &resp.Diagnostics)
-}
-
-func (r *userRolesResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	applyRoleSetPlan[userRolesModel](ctx, req.Plan, r.holder, &resp.State, resp.Private, &resp.Diagnostics)
-}
-
-func (r *userRolesResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readRoleSetResource[userRolesModel](ctx, req, resp, r.holder)
-}
-
-func (r *userRolesResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteRoleSetResource[userRolesModel](ctx, req, resp, r.holder)
 }
 
 func (r *userRolesResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
