@@ -97,6 +97,18 @@ func planAssignment[M any, P orgScoped[M]](ctx context.Context, data *providerDa
 	return plan, state, true
 }
 
+// planTeam reads the team an assignment names; missing reports, on team_id,
+// a team that does not exist. Other errors are returned.
+func planTeam(ctx context.Context, data *providerData, orgID, teamID int64, diags *diag.Diagnostics) (missing bool, err error) {
+	_, err = data.reads.team(ctx, orgClient(data, orgID), teamID)
+	if !grafana.IsNotFound(err) {
+		return false, err
+	}
+	diags.AddAttributeError(path.Root("team_id"), "Team not found",
+		fmt.Sprintf("No team with id %d in organization %d. Check team_id (the grafanarbac_team data source finds it by name) and org_id.", teamID, orgID))
+	return true, nil
+}
+
 // checkGlobalOrgID refuses org_id on a global assignment (ValidateConfig).
 func checkGlobalOrgID(global types.Bool, orgID types.Int64, diags *diag.Diagnostics) {
 	if global.ValueBool() && !orgID.IsNull() && !orgID.IsUnknown() {

@@ -112,11 +112,9 @@ func (r *teamRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 	orgID, teamID, uid := plan.OrgID.ValueInt64(), plan.TeamID.ValueInt64(), plan.RoleUID.ValueString()
 	plan.ID = types.StringValue(assignmentID(false, orgID, strconv.FormatInt(teamID, 10), uid))
 
-	_, err := r.data.reads.team(ctx, orgClient(r.data, orgID), teamID)
+	missing, err := planTeam(ctx, r.data, orgID, teamID, &resp.Diagnostics)
 	switch {
-	case grafana.IsNotFound(err):
-		resp.Diagnostics.AddAttributeError(path.Root("team_id"), "Team not found",
-			fmt.Sprintf("No team with id %d in organization %d. Check team_id (the grafanarbac_team data source finds it by name) and org_id.", teamID, orgID))
+	case missing:
 		return
 	case err != nil && orgMissing(ctx, r.data, orgID, err, &resp.Diagnostics):
 		return

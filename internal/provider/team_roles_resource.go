@@ -113,9 +113,7 @@ func (r *teamRolesResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		fmt.Sprintf("grafanarbac_team_roles of team %d in organization %d", teamID, orgID), path.Root("team_id"), &resp.Diagnostics)
 	unchanged := state != nil && plan.OrgID.Equal(state.OrgID) && plan.TeamID.Equal(state.TeamID) && plan.RoleUIDs.Equal(state.RoleUIDs)
 	if !unchanged {
-		if _, err := r.data.reads.team(ctx, orgClient(r.data, orgID), teamID); grafana.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("team_id"), "Team not found",
-				fmt.Sprintf("No team with id %d in organization %d. Check team_id (the grafanarbac_team data source finds it by name) and org_id.", teamID, orgID))
+		if missing, _ := planTeam(ctx, r.data, orgID, teamID, &resp.Diagnostics); missing {
 			return
 		}
 		checkAssignableRoles(ctx, r.data, plan.RoleUIDs, path.Root("role_uids"), orgID, false, teamAssignmentTarget, &resp.Diagnostics)
