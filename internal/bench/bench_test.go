@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -207,4 +208,82 @@ func TestJudgeComparesWithThePluginFloor(t *testing.T) {
 		}
 	}
 	t.Fatal("no wall-time target")
+}
+
+func TestParseLatencies(t *testing.T) {
+	got, err := parseLatencies("0, 25ms,25ms")
+	if err != nil || !slices.Equal(got, []time.Duration{0, 25 * time.Millisecond}) {
+		t.Errorf("parseLatencies = %v, %v", got, err)
+	}
+	for _, bad := range []string{"25", "-1ms", "fast", ""} {
+		if _, err := parseLatencies(bad); err == nil {
+			t.Errorf("parseLatencies(%q) accepted", bad)
+		}
+	}
+}
+
+// Rows at a latency get their own table and route headings, stay out of the
+// latency-free targets, and are judged on requests besides the role reads.
+func TestReportSplitsLatencies(t *testing.T) {
+	ms := measurements(2100, 5250, 15, 1)
+	lat := measurement{N: 1000, Op: opPlan, Latency: 25 * time.Millisecond, Resources: 2100, Seconds: 99, FloorSeconds: 10,
+		Requests: map[string]int64{"GET /api/access-control/roles/:uid": 1003, "POST /api/access-control/teams/roles/search": 7}}
+	ms = append(ms, lat)
+	report := renderReport(reportInput{Measurements: ms})
+	for _, want := range []string{"### no added latency", "### 25ms added to every access-control request",
+		"**N=1000, plan (no changes), 25ms latency** — 1010 requests"} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report lacks %q:\n%s", want, report)
+		}
+	}
+	var found bool
+	for _, tg := range judge(ms) {
+		if strings.Contains(tg.Name, "wall time") && !strings.HasPrefix(tg.Measured, "1.50×") {
+			t.Errorf("latency row judged as the latency-free plan: %s", tg.Measured)
+		}
+		if strings.Contains(tg.Name, "25ms latency") {
+			found = true
+			if !tg.Met || !strings.HasPrefix(tg.Measured, "10 ") {
+				t.Errorf("%s: %s (met %v), want 10, met", tg.Name, tg.Measured, tg.Met)
+			}
+		}
+	}
+	if !found {
+		t.Error("no latency target")
+	}
+	ms[len(ms)-1].Requests["GET /api/emulator/x"] = 1
+	for _, tg := range judge(ms) {
+		if strings.Contains(tg.Name, "25ms latency") && tg.Met {
+			t.Errorf("11 other requests met the limit of 10")
+		}
+	}
+}
+
+// A refresh = "changed" row is judged on requests per resource and compared
+// with the default row of the same latency; it stays out of the others.
+func TestJudgeRefreshChanged(t *testing.T) {
+	lat := 25 * time.Millisecond
+	ms := append(measurements(2100, 5250, 15, 1),
+		measurement{N: 1000, Op: opPlan, Latency: lat, Resources: 2100, Seconds: 30, Requests: map[string]int64{"GET /a": 1010}},
+		measurement{N: 1000, Op: opPlan, Latency: lat, RefreshChanged: true, Resources: 2100, Seconds: 10, Requests: map[string]int64{"GET /a": 42}})
+	var seen bool
+	for _, tg := range judge(ms) {
+		if strings.Contains(tg.Name, `refresh = "changed"`) {
+			seen = true
+			if !tg.Met || !strings.Contains(tg.Measured, "0.020; 3.00× faster") {
+				t.Errorf("%s: %s (met %v)", tg.Name, tg.Measured, tg.Met)
+			}
+		}
+		if strings.Contains(tg.Name, "besides one per custom role") && !strings.HasPrefix(tg.Measured, "10 ") {
+			t.Errorf("the changed row was judged as the default one: %s", tg.Measured)
+		}
+	}
+	if !seen {
+		t.Error("no refresh target")
+	}
+	var b strings.Builder
+	writeTable(&b, ms[len(ms)-1:])
+	if !strings.Contains(b.String(), `| plan (no changes), refresh = "changed" |`) {
+		t.Errorf("row label: %s", b.String())
+	}
 }

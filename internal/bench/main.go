@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +39,10 @@ type options struct {
 	goBench     bool
 	parallelism int
 	keep        bool
+	latencies   []time.Duration // the plans run at each; apply and destroy at the first
+	noDestroy   bool
+	// refreshChanged also runs the plans with refresh = "changed".
+	refreshChanged bool
 }
 
 func main() {
@@ -47,13 +52,22 @@ func main() {
 	goBench := flag.Bool("gobench", true, "also run the client's Go benchmarks (go test -bench ./internal/grafana)")
 	parallelism := flag.Int("parallelism", 0, "terraform -parallelism (0: Terraform's default, 10)")
 	keep := flag.Bool("keep", false, "keep the working directory (configurations, state, logs)")
+	latency := flag.String("latency", "0,25ms", "comma-separated latencies the emulator adds to every access-control request; the plans run at each")
+	noDestroy := flag.Bool("no-destroy", false, "skip the destroy (the emulator and the state are thrown away anyway): the slowest operation at large N")
+	refreshChanged := flag.Bool("refresh-changed", true, `also run the plans with the provider's refresh = "changed"`)
 	flag.Parse()
 	ns, err := parseSizes(*sizes)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
 	}
-	opts := options{sizes: ns, generation: *generation, out: *out, goBench: *goBench, parallelism: *parallelism, keep: *keep}
+	lats, err := parseLatencies(*latency)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
+	opts := options{sizes: ns, generation: *generation, out: *out, goBench: *goBench, parallelism: *parallelism, keep: *keep,
+		latencies: lats, noDestroy: *noDestroy, refreshChanged: *refreshChanged}
 	if err := run(opts); err != nil {
 		fmt.Fprintln(os.Stderr, "bench failed:", err)
 		os.Exit(1)
@@ -69,6 +83,22 @@ func parseSizes(s string) ([]int, error) {
 			return nil, fmt.Errorf("-n: %q is not a size (a positive integer)", part)
 		}
 		out = append(out, n)
+	}
+	return out, nil
+}
+
+// parseLatencies reads "0,25ms"; a bare 0 needs no unit.
+func parseLatencies(s string) ([]time.Duration, error) {
+	var out []time.Duration
+	for part := range strings.SplitSeq(s, ",") {
+		part = strings.TrimSpace(part)
+		d, err := time.ParseDuration(part)
+		if err != nil || d < 0 {
+			return nil, fmt.Errorf("-latency: %q is not a latency (such as 0 or 25ms)", part)
+		}
+		if !slices.Contains(out, d) {
+			out = append(out, d)
+		}
 	}
 	return out, nil
 }
@@ -210,6 +240,9 @@ func (b *bench) measureSize(ctx context.Context, n int) ([]measurement, error) {
 		}
 	}()
 	for _, op := range operations {
+		if op == opDestroy && b.opts.noDestroy {
+			continue
+		}
 		m := measurement{N: n, Op: op, Resources: e.resources()}
 		floor, floorCPU, err := b.timed(ctx, floorDir, env, op, e)
 		if err != nil {
@@ -222,20 +255,31 @@ func (b *bench) measureSize(ctx context.Context, n int) ([]measurement, error) {
 		}
 		m.PluginFloorSeconds, m.PluginFloorCPUSeconds = pluginFloor.Seconds(), pluginFloorCPU.Seconds()
 
-		if err := resetStats(ctx, srv.URL); err != nil {
-			return nil, err
+		// Apply and destroy change the estate, so they run once, without
+		// latency (at N=1000 they take minutes); the plans run at each.
+		lats := b.opts.latencies[:1]
+		if op == opPlan || op == opPlanChanged {
+			lats = b.opts.latencies
 		}
-		w := watchRSS(b.exe, 20*time.Millisecond)
-		took, cpu, err := b.timed(ctx, provDir, env, op, e)
-		var providerCPU time.Duration
-		m.PeakRSS, _, providerCPU = w.Stop()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
+		refreshes := []bool{false}
+		if b.opts.refreshChanged && (op == opPlan || op == opPlanChanged) {
+			refreshes = append(refreshes, true)
 		}
-		m.Seconds, m.CPUSeconds = took.Seconds(), cpu.Seconds()
-		m.ProviderCPUSeconds = min(providerCPU, cpu).Seconds()
-		if m.Requests, err = fetchStats(ctx, srv.URL); err != nil {
-			return nil, err
+		for _, lat := range lats {
+			for _, changed := range refreshes {
+				m.Latency, m.RefreshChanged = lat, changed
+				runEnv := env
+				if changed {
+					runEnv = append(slices.Clip(env), "GRAFANA_REFRESH=changed")
+				}
+				srv.Emulator.SetFaults(emulator.Faults{Latency: lat})
+				err := b.measureProvider(ctx, srv.URL, provDir, runEnv, e, &m)
+				srv.Emulator.SetFaults(emulator.Faults{})
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, m)
+			}
 		}
 		switch op {
 		case opApply:
@@ -243,12 +287,35 @@ func (b *bench) measureSize(ctx context.Context, n int) ([]measurement, error) {
 		case opDestroy:
 			clear(applied)
 		}
-		fmt.Printf("    N=%d %-24s %7.2fs (floor %6.2fs, %.2f×; plugin floor %6.2fs, %.2f×)  CPU %6.2fs (provider %6.2fs; floor %6.2fs; plugin floor %6.2fs)  %6d requests (%.3f per resource)  peak RSS %s\n",
-			n, op, m.Seconds, m.FloorSeconds, m.ratio(), m.PluginFloorSeconds, m.pluginRatio(), m.CPUSeconds, m.ProviderCPUSeconds, m.FloorCPUSeconds, m.PluginFloorCPUSeconds,
-			m.totalRequests(), m.requestsPerResource(), mib(m.PeakRSS))
-		out = append(out, m)
+	}
+	if b.opts.noDestroy {
+		clear(applied) // the emulator and the state go with this run
 	}
 	return out, nil
+}
+
+// measureProvider runs m.Op on the provider's configuration and fills in
+// its figures and request counts.
+func (b *bench) measureProvider(ctx context.Context, url, dir string, env []string, e estate, m *measurement) error {
+	if err := resetStats(ctx, url); err != nil {
+		return err
+	}
+	w := watchRSS(b.exe, 20*time.Millisecond)
+	took, cpu, err := b.timed(ctx, dir, env, m.Op, e)
+	var providerCPU time.Duration
+	m.PeakRSS, _, providerCPU = w.Stop()
+	if err != nil {
+		return fmt.Errorf("%s: %w", m.Op, err)
+	}
+	m.Seconds, m.CPUSeconds = took.Seconds(), cpu.Seconds()
+	m.ProviderCPUSeconds = min(providerCPU, cpu).Seconds()
+	if m.Requests, err = fetchStats(ctx, url); err != nil {
+		return err
+	}
+	fmt.Printf("    N=%d %-44s latency %-5s %7.2fs (floor %6.2fs, %.2f×; plugin floor %6.2fs, %.2f×)  CPU %6.2fs (provider %6.2fs; floor %6.2fs; plugin floor %6.2fs)  %6d requests (%.3f per resource)  peak RSS %s\n",
+		m.N, m.label(), m.Latency, m.Seconds, m.FloorSeconds, m.ratio(), m.PluginFloorSeconds, m.pluginRatio(), m.CPUSeconds, m.ProviderCPUSeconds, m.FloorCPUSeconds, m.PluginFloorCPUSeconds,
+		m.totalRequests(), m.requestsPerResource(), mib(m.PeakRSS))
+	return nil
 }
 
 // timed runs one operation and checks its outcome: a no-op plan must find

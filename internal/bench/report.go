@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Operations, in the order they run.
@@ -22,11 +23,15 @@ var operations = []string{opApply, opPlan, opPlanChanged, opDestroy}
 
 // measurement is one operation at one size, with its floor.
 type measurement struct {
-	N            int
-	Op           string
-	Resources    int
-	Seconds      float64
-	FloorSeconds float64
+	N  int
+	Op string
+	// Latency is what the emulator added to every access-control request.
+	Latency time.Duration
+	// RefreshChanged: the provider ran with refresh = "changed".
+	RefreshChanged bool
+	Resources      int
+	Seconds        float64
+	FloorSeconds   float64
 	// CPU time of Terraform and its plugin processes: less sensitive than
 	// wall time to other work on the machine.
 	CPUSeconds      float64
@@ -38,6 +43,14 @@ type measurement struct {
 	PluginFloorCPUSeconds float64
 	Requests              map[string]int64 // by "METHOD /route/pattern"
 	PeakRSS               int64            // bytes, largest provider process; 0 when none was seen
+}
+
+// label is the operation as the tables show it.
+func (m measurement) label() string {
+	if m.RefreshChanged {
+		return m.Op + `, refresh = "changed"`
+	}
+	return m.Op
 }
 
 func (m measurement) totalRequests() int64 {
@@ -80,12 +93,33 @@ type target struct {
 const (
 	maxPlanRequestsPerResource  = 1.1
 	maxPlanFloorRatio           = 1.5
+	maxPlanPluginFloorRatio     = 1.10
 	maxApplyRequestsPerResource = 2.5
 	maxPeakRSS                  = 150 << 20
 )
 
-// judge evaluates the targets on the measurements of the largest N.
-func judge(ms []measurement) []target {
+// maxChangedRefreshRequestsPerResource bounds a no-op plan with
+// refresh = "changed" (issue 18).
+const maxChangedRefreshRequestsPerResource = 0.02
+
+// fullRefreshOf is the default-refresh twin of a refresh = "changed" row.
+func fullRefreshOf(ms []measurement, m measurement) *measurement {
+	for i := range ms {
+		if ms[i].N == m.N && ms[i].Op == m.Op && ms[i].Latency == m.Latency && !ms[i].RefreshChanged {
+			return &ms[i]
+		}
+	}
+	return nil
+}
+
+// maxLatencyPlanOthers is how many requests a no-op plan under latency
+// may make besides one read per custom role (issue 18).
+const maxLatencyPlanOthers = 10
+
+// judge evaluates the targets on the measurements of the largest N: those
+// of issue 9 without latency, issue 18's request count under latency.
+func judge(all []measurement) []target {
+	ms := slices.DeleteFunc(slices.Clone(all), func(m measurement) bool { return m.Latency != 0 || m.RefreshChanged })
 	if len(ms) == 0 {
 		return nil
 	}
@@ -134,6 +168,14 @@ func judge(ms []measurement) []target {
 			Measured: measured,
 			Met:      floor > 0 && ratio <= maxPlanFloorRatio,
 		})
+		if pf > 0 {
+			out = append(out, target{
+				Name:     fmt.Sprintf("no-op plan, N=%d: wall time / plugin floor", n),
+				Limit:    fmt.Sprintf("≤ %.2f×", maxPlanPluginFloorRatio),
+				Measured: fmt.Sprintf("%.2f× (%.1f s / %.1f s)", secs/pf, secs, pf),
+				Met:      secs/pf <= maxPlanPluginFloorRatio,
+			})
+		}
 	}
 	if apply, ok := find(opApply); ok {
 		rpr := apply.requestsPerResource()
@@ -142,6 +184,32 @@ func judge(ms []measurement) []target {
 			Limit:    fmt.Sprintf("≤ %.1f", maxApplyRequestsPerResource),
 			Measured: fmt.Sprintf("%.3f", rpr),
 			Met:      rpr <= maxApplyRequestsPerResource,
+		})
+	}
+	for _, m := range all {
+		if m.N != n || m.Op != opPlan || m.Latency == 0 {
+			continue
+		}
+		if m.RefreshChanged {
+			rpr := m.requestsPerResource()
+			measured := fmt.Sprintf("%.3f", rpr)
+			if full := fullRefreshOf(all, m); full != nil && m.Seconds > 0 {
+				measured += fmt.Sprintf("; %.2f× faster than the default (%.1f s / %.1f s)", full.Seconds/m.Seconds, full.Seconds, m.Seconds)
+			}
+			out = append(out, target{
+				Name:     fmt.Sprintf(`no-op plan, N=%d, %s latency, refresh = "changed": requests per resource`, n, m.Latency),
+				Limit:    fmt.Sprintf("≤ %.2f", maxChangedRefreshRequestsPerResource),
+				Measured: measured,
+				Met:      rpr <= maxChangedRefreshRequestsPerResource,
+			})
+			continue
+		}
+		others := m.totalRequests() - int64(m.N)
+		out = append(out, target{
+			Name:     fmt.Sprintf("no-op plan, N=%d, %s latency: requests besides one per custom role", n, m.Latency),
+			Limit:    fmt.Sprintf("≤ %d", maxLatencyPlanOthers),
+			Measured: fmt.Sprintf("%d (%d in all)", others, m.totalRequests()),
+			Met:      others <= maxLatencyPlanOthers,
 		})
 	}
 	var peak int64
@@ -172,15 +240,46 @@ func writeTable(w io.Writer, ms []measurement) {
 	_, _ = fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, m := range ms {
 		_, _ = fmt.Fprintf(w, "| %d | %s | %d | %.2f | %.2f | %.2f× | %.2f | %.2f× | %.2f | %.2f | %.2f | %.2f | %d | %.3f | %s |\n",
-			m.N, m.Op, m.Resources, m.Seconds, m.FloorSeconds, m.ratio(), m.PluginFloorSeconds, m.pluginRatio(),
+			m.N, m.label(), m.Resources, m.Seconds, m.FloorSeconds, m.ratio(), m.PluginFloorSeconds, m.pluginRatio(),
 			m.CPUSeconds, m.ProviderCPUSeconds, m.FloorCPUSeconds, m.PluginFloorCPUSeconds, m.totalRequests(), m.requestsPerResource(), mib(m.PeakRSS))
+	}
+}
+
+// latencies are the distinct latencies measured, in order of appearance.
+func latencies(ms []measurement) []time.Duration {
+	var out []time.Duration
+	for _, m := range ms {
+		if !slices.Contains(out, m.Latency) {
+			out = append(out, m.Latency)
+		}
+	}
+	return out
+}
+
+// latencyTitle names the rows measured at one latency.
+func latencyTitle(d time.Duration) string {
+	if d == 0 {
+		return "no added latency"
+	}
+	return fmt.Sprintf("%s added to every access-control request", d)
+}
+
+// writeTables renders one table per latency.
+func writeTables(w io.Writer, ms []measurement) {
+	for _, d := range latencies(ms) {
+		_, _ = fmt.Fprintf(w, "\n### %s\n\n", latencyTitle(d))
+		writeTable(w, slices.DeleteFunc(slices.Clone(ms), func(m measurement) bool { return m.Latency != d }))
 	}
 }
 
 // writeRoutes lists the requests of each measurement by route, most first.
 func writeRoutes(w io.Writer, ms []measurement) {
 	for _, m := range ms {
-		_, _ = fmt.Fprintf(w, "\n**N=%d, %s** — %d requests\n\n", m.N, m.Op, m.totalRequests())
+		lat := ""
+		if m.Latency != 0 {
+			lat = ", " + m.Latency.String() + " latency"
+		}
+		_, _ = fmt.Fprintf(w, "\n**N=%d, %s%s** — %d requests\n\n", m.N, m.label(), lat, m.totalRequests())
 		if len(m.Requests) == 0 {
 			_, _ = fmt.Fprintln(w, "(none)")
 			continue
@@ -253,7 +352,8 @@ func renderReport(in reportInput) string {
 	fmt.Fprintf(&b, `# Benchmarks
 
 Regenerated by `+"`make bench`"+` (`+"`scripts/bench.sh`"+`, which runs `+"`go run ./internal/bench`"+`; `+"`-n 100,1000`"+` sets the sizes,
-`+"`-generation 8|12|13`"+` the emulated Grafana). Last run %s.
+`+"`-generation 8|12|13`"+` the emulated Grafana, `+"`-latency 0,25ms`"+` the latencies the plans run at, `+"`-refresh-changed`"+`
+the plans with `+"`refresh = \"changed\"`"+`, `+"`-no-destroy`"+` skips the destroy). Last run %s.
 
 **Machine:** %s. Wall times move with other work on the machine (see the load average); request
 counts are exact and repeatable.
@@ -281,12 +381,14 @@ Parallelism: %s.
 - *provider peak RSS*: the largest `+"`VmHWM`"+` of the provider processes Terraform started for the
   command (sampled from `+"`/proc`"+` every 20 ms; Terraform starts several per command, each lives for one
   phase: validate, plan, apply).
+- *latency*: the emulator's `+"`-latency`"+`, added to every access-control request, as a Grafana 20-100 ms
+  away would; the apply and the destroy run without it, the two plans at each latency. The floors talk to
+  no Grafana: their figures are the same in both tables.
 
 ## Results
-
 `, in.Date, in.Machine, in.Generation, par)
-	writeTable(&b, in.Measurements)
-	b.WriteString("\n## Targets (issue 9)\n\nJudged on the largest N measured.\n\n")
+	writeTables(&b, in.Measurements)
+	b.WriteString("\n## Targets (issues 9 and 18)\n\nJudged on the largest N measured.\n\n")
 	writeTargets(&b, judge(in.Measurements))
 	if in.GoBench != "" {
 		b.WriteString("\n## Go benchmarks of the client's hot paths\n\n" +

@@ -233,6 +233,8 @@ func providerBadInputCases(t *testing.T, env *acctest.Env) []badInputCase {
 		{name: "GRAFANA_HTTP_HEADERS not JSON", env: fromEnv.with("GRAFANA_HTTP_HEADERS", "X-A=b"), config: noProvider, expect: diagPattern(`GRAFANA_HTTP_HEADERS must be a JSON object of strings`)},
 		{name: "plan_checks unknown", config: good(`plan_checks = "strict"`), expect: diagPattern(`plan_checks value must be one of:.*"error".*"warn".*"off"`)},
 		{name: "GRAFANA_PLAN_CHECKS unknown", env: fromEnv.with("GRAFANA_PLAN_CHECKS", "no"), config: noProvider, expect: diagPattern(`Invalid plan_checks.*must be one of error, warn, off, not "no".*GRAFANA_PLAN_CHECKS`)},
+		{name: "refresh unknown", config: good(`refresh = "fast"`), expect: diagPattern(`refresh value must be one of:.*"full".*"changed"`)},
+		{name: "GRAFANA_REFRESH unknown", env: fromEnv.with("GRAFANA_REFRESH", "fast"), config: noProvider, expect: diagPattern(`Invalid refresh.*must be one of full, changed, not "fast".*GRAFANA_REFRESH`)},
 		{name: "GRAFANA_API_GENERATION unknown", env: fromEnv.with("GRAFANA_API_GENERATION", "7"), config: noProvider, expect: diagPattern(`api_generation must be one of auto, 8, 9\+, not "7".*GRAFANA_API_GENERATION`)},
 		{name: "GRAFANA_CA_CERT unreadable", env: fromEnv.with("GRAFANA_CA_CERT", "/nonexistent/ca.pem"), config: noProvider, expect: diagPattern(`Cannot read ca_cert`)},
 		{name: "GRAFANA_TLS_CERT without key", env: fromEnv.with("GRAFANA_TLS_CERT", string(pki.ClientCertPEM)), config: noProvider, expect: diagPattern(`Incomplete client certificate`)},

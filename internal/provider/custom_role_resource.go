@@ -506,6 +506,7 @@ func (r *customRoleResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	r.setFromRole(ctx, &plan, fresh)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(rememberStamp(ctx, resp.Private, fresh)...)
 }
 
 // adoptByName handles a create refused because the name is taken. A role of
@@ -545,7 +546,11 @@ func (r *customRoleResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	role, err := r.data.reads.role(ctx, r.clientFor(state.OrgID), state.UID.ValueString())
+	client := r.clientFor(state.OrgID)
+	if r.data.roleUnchanged(ctx, client, req.Private, state.UID.ValueString()) {
+		return // the state stands as it is (refresh = "changed")
+	}
+	role, err := r.data.reads.role(ctx, client, state.UID.ValueString())
 	if grafana.IsNotFound(err) {
 		tflog.Warn(ctx, "role no longer exists; removing it from state", map[string]any{"uid": state.UID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -557,6 +562,7 @@ func (r *customRoleResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	r.setFromRole(ctx, &state, role)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(rememberStamp(ctx, resp.Private, role)...)
 }
 
 func (r *customRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -598,6 +604,7 @@ func (r *customRoleResource) Update(ctx context.Context, req resource.UpdateRequ
 	plan.OrgID = state.OrgID
 	r.setFromRole(ctx, &plan, fresh)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(rememberStamp(ctx, resp.Private, fresh)...)
 }
 
 func (r *customRoleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

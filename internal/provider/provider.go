@@ -93,6 +93,7 @@ type providerModel struct {
 	Timeout            types.Int64  `tfsdk:"timeout"`
 	APIGeneration      types.String `tfsdk:"api_generation"`
 	PlanChecks         types.String `tfsdk:"plan_checks"`
+	Refresh            types.String `tfsdk:"refresh"`
 }
 
 func (p *grafanarbacProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -184,6 +185,16 @@ func (p *grafanarbacProvider) Schema(_ context.Context, _ provider.SchemaRequest
 					"Checks of the input itself (names, scopes, built-in role names) are not affected. May be set with `" + envPlanChecks + "`.",
 				Validators: []validator.String{stringvalidator.OneOf(planChecksModes...)},
 			},
+			"refresh": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "How a refresh reads custom roles. `" + refreshFull + "` (the default) reads each role whole. `" + refreshChanged +
+					"` reads the role list once per organization and reads a role whole only when its `version`, `created` or `updated` " +
+					"moved since the provider last read it: Grafana raises the version on every change made through its API, UI and " +
+					"provisioning. It cannot see a change that leaves them alone: an edit made directly in Grafana's database, a " +
+					"migration of scopes in a Grafana upgrade, or a role deleted and recreated with the same uid and version within " +
+					"the same second. May be set with `" + envRefresh + "`.",
+				Validators: []validator.String{stringvalidator.OneOf(refreshModes...)},
+			},
 		},
 	}
 }
@@ -264,6 +275,7 @@ type settings struct {
 	generation              grafana.Generation
 	generationName          string
 	planChecks              string
+	refresh                 string
 }
 
 func (p *grafanarbacProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -336,7 +348,7 @@ func (p *grafanarbacProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 
-	data := &providerData{client: client, orgID: client.OrgID(), planChecks: s.planChecks}
+	data := &providerData{client: client, orgID: client.OrgID(), planChecks: s.planChecks, refresh: s.refresh}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -445,6 +457,7 @@ func resolveSettings(ctx context.Context, m providerModel, getenv func(string) s
 		tlsKey:         stringOr(m.TLSKey, getenv(envTLSKey)),
 		generationName: stringOr(m.APIGeneration, getenv(envAPIGeneration)),
 		planChecks:     stringOr(m.PlanChecks, getenv(envPlanChecks)),
+		refresh:        stringOr(m.Refresh, getenv(envRefresh)),
 	}
 	if s.url == "" {
 		diags.AddAttributeError(path.Root("url"), "Missing Grafana URL",
@@ -507,6 +520,12 @@ func resolveSettings(ctx context.Context, m providerModel, getenv func(string) s
 	} else if !slices.Contains(planChecksModes, s.planChecks) {
 		diags.AddAttributeError(path.Root("plan_checks"), "Invalid plan_checks",
 			fmt.Sprintf("plan_checks must be one of %s, not %q.", strings.Join(planChecksModes, ", "), s.planChecks)+fromEnv(m.PlanChecks, envPlanChecks))
+	}
+	if s.refresh == "" {
+		s.refresh = refreshFull
+	} else if !slices.Contains(refreshModes, s.refresh) {
+		diags.AddAttributeError(path.Root("refresh"), "Invalid refresh",
+			fmt.Sprintf("refresh must be one of %s, not %q.", strings.Join(refreshModes, ", "), s.refresh)+fromEnv(m.Refresh, envRefresh))
 	}
 	return s
 }

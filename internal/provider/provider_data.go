@@ -14,6 +14,8 @@ type providerData struct {
 	orgID  int64 // the provider's org (org_id, default 1)
 	// planChecks is plan_checks: what the plan-time permission checks do (plan_checks.go).
 	planChecks string
+	// refresh is refresh: how Read reads custom roles (role_refresh.go).
+	refresh string
 
 	// reads are shared by the resources of this operation (read_cache.go).
 	reads readCache

@@ -34,6 +34,7 @@ type readCache struct {
 	// planned are uids of roles this operation plans to create: an
 	// assignment of one does not need to ask Grafana whether it exists yet.
 	planned map[string]bool
+	batches roleBatcher
 }
 
 type cacheKind uint8
@@ -42,8 +43,8 @@ const (
 	cacheRole         cacheKind = iota + 1 // GET /roles/:uid; id = uid
 	cacheRoleList                          // GET /roles?includeHidden=true
 	cacheTeam                              // GET /api/teams/:id; id = team id
-	cacheTeamRoles                         // GET /teams/:id/roles?includeHidden=true; id = team id
-	cacheUserRoles                         // GET /users/:id/roles?includeHidden=true; id = user id
+	cacheTeamRoles                         // GET /teams/:id/roles?includeHidden=true, or a batch (batch_reads.go); id = team id
+	cacheUserRoles                         // GET /users/:id/roles?includeHidden=true, or a batch; id = user id
 	cacheBuiltinRoles                      // GET /builtin-roles?includeHidden=true (generation 1)
 	cacheHealth                            // GET /api/health
 	cachePermissions                       // GET /user/permissions
@@ -216,13 +217,32 @@ func (c *readCache) role(ctx context.Context, client *grafana.Client, uid string
 
 // roleList lists the roles of the client's org, hidden ones included.
 func (c *readCache) roleList(ctx context.Context, client *grafana.Client) ([]grafana.Role, error) {
-	v, err := cached[[]grafana.Role](c.load(ctx, cacheKey{kind: cacheRoleList, org: client.OrgID()}, func(ctx context.Context) (any, error) {
-		return client.ListRoles(ctx, grafana.ListRolesOptions{IncludeHidden: true})
-	}))
+	v, err := c.listedRoles(ctx, client)
 	if err != nil {
 		return nil, err
 	}
 	return cloneRoles(v), nil
+}
+
+func (c *readCache) listedRoles(ctx context.Context, client *grafana.Client) ([]grafana.Role, error) {
+	return cached[[]grafana.Role](c.load(ctx, cacheKey{kind: cacheRoleList, org: client.OrgID()}, func(ctx context.Context) (any, error) {
+		return client.ListRoles(ctx, grafana.ListRolesOptions{IncludeHidden: true})
+	}))
+}
+
+// listedRole is role uid as the org's role list shows it (no permissions),
+// found without copying the whole list.
+func (c *readCache) listedRole(ctx context.Context, client *grafana.Client, uid string) (grafana.Role, bool, error) {
+	v, err := c.listedRoles(ctx, client)
+	if err != nil {
+		return grafana.Role{}, false, err
+	}
+	for i := range v {
+		if v[i].UID == uid {
+			return *cloneRole(&v[i]), true, nil
+		}
+	}
+	return grafana.Role{}, false, nil
 }
 
 func (c *readCache) team(ctx context.Context, client *grafana.Client, teamID int64) (*grafana.Team, error) {
@@ -239,7 +259,7 @@ func (c *readCache) team(ctx context.Context, client *grafana.Client, teamID int
 // teamRoles lists a team's roles, hidden ones included.
 func (c *readCache) teamRoles(ctx context.Context, client *grafana.Client, teamID int64) ([]grafana.Role, error) {
 	v, err := cached[[]grafana.Role](c.load(ctx, cacheKey{cacheTeamRoles, client.OrgID(), strconv.FormatInt(teamID, 10)}, func(ctx context.Context) (any, error) {
-		return client.ListTeamRoles(ctx, teamID, true)
+		return c.batches.roles(ctx, client, cacheTeamRoles, teamID)
 	}))
 	if err != nil {
 		return nil, err
@@ -250,7 +270,7 @@ func (c *readCache) teamRoles(ctx context.Context, client *grafana.Client, teamI
 // userRoles lists a user's roles, hidden ones included.
 func (c *readCache) userRoles(ctx context.Context, client *grafana.Client, userID int64) ([]grafana.Role, error) {
 	v, err := cached[[]grafana.Role](c.load(ctx, cacheKey{cacheUserRoles, client.OrgID(), strconv.FormatInt(userID, 10)}, func(ctx context.Context) (any, error) {
-		return client.ListUserRoles(ctx, userID, true)
+		return c.batches.roles(ctx, client, cacheUserRoles, userID)
 	}))
 	if err != nil {
 		return nil, err
