@@ -20,6 +20,31 @@ func (e *Emulator) orgAdmin(c *call) bool {
 	return false
 }
 
+// asOrgAdmin runs f for an org Admin under the store's lock (the write lock
+// if write); anyone else gets a 403.
+func (e *Emulator) asOrgAdmin(c *call, write bool, f func(s *store)) {
+	s := e.s
+	if write {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+	} else {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+	}
+	if e.orgAdmin(c) {
+		f(s)
+	}
+}
+
+// onTeam runs f on the path's team for an org Admin, under the write lock.
+func (e *Emulator) onTeam(c *call, f func(s *store, t *team)) {
+	e.asOrgAdmin(c, true, func(s *store) {
+		if t := e.teamOf(c); t != nil {
+			f(s, t)
+		}
+	})
+}
+
 func (e *Emulator) serverAdmin(c *call) bool {
 	if e.isServerAdmin(c) {
 		return true
@@ -117,29 +142,25 @@ func (e *Emulator) setOrgUserRole(c *call) {
 	if !c.decode(&body) {
 		return
 	}
-	s := e.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !e.orgAdmin(c) {
-		return
-	}
-	if !e.validOrgRole(body.Role) {
-		c.msg(http.StatusBadRequest, "invalid role %q", body.Role)
-		return
-	}
-	id, err := strconv.ParseInt(c.param("userId"), 10, 64)
-	u := s.users[id]
-	if err != nil || u == nil {
-		c.notFound("user")
-		return
-	}
-	if _, member := u.orgs[c.orgID]; !member {
-		c.notFound("user")
-		return
-	}
-	u.orgs[c.orgID] = body.Role
-	s.touch()
-	c.json(http.StatusOK, message{"Organization user updated"})
+	e.asOrgAdmin(c, true, func(s *store) {
+		if !e.validOrgRole(body.Role) {
+			c.msg(http.StatusBadRequest, "invalid role %q", body.Role)
+			return
+		}
+		id, err := strconv.ParseInt(c.param("userId"), 10, 64)
+		u := s.users[id]
+		if err != nil || u == nil {
+			c.notFound("user")
+			return
+		}
+		if _, member := u.orgs[c.orgID]; !member {
+			c.notFound("user")
+			return
+		}
+		u.orgs[c.orgID] = body.Role
+		s.touch()
+		c.json(http.StatusOK, message{"Organization user updated"})
+	})
 }
 
 func (e *Emulator) createUser(c *call) {
@@ -208,18 +229,14 @@ func (e *Emulator) deleteUser(c *call) {
 }
 
 func (e *Emulator) lookupUser(c *call) {
-	s := e.s
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if !e.orgAdmin(c) {
-		return
-	}
-	u := s.userByLogin(c.query("loginOrEmail"))
-	if u == nil || u.serviceAccount {
-		c.notFound("user")
-		return
-	}
-	c.json(http.StatusOK, e.userProfile(u))
+	e.asOrgAdmin(c, false, func(s *store) {
+		u := s.userByLogin(c.query("loginOrEmail"))
+		if u == nil || u.serviceAccount {
+			c.notFound("user")
+			return
+		}
+		c.json(http.StatusOK, e.userProfile(u))
+	})
 }
 
 // Teams.
@@ -244,28 +261,24 @@ func (e *Emulator) createTeam(c *call) {
 	if !c.decode(&body) {
 		return
 	}
-	s := e.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !e.orgAdmin(c) {
-		return
-	}
-	if strings.TrimSpace(body.Name) == "" {
-		c.msg(http.StatusBadRequest, "team name is required")
-		return
-	}
-	for _, t := range s.teams {
-		if t.orgID == c.orgID && strings.EqualFold(t.name, body.Name) {
-			c.msg(http.StatusConflict, "Team name taken")
+	e.asOrgAdmin(c, true, func(s *store) {
+		if strings.TrimSpace(body.Name) == "" {
+			c.msg(http.StatusBadRequest, "team name is required")
 			return
 		}
-	}
-	t := s.addTeam(c.orgID, body.Name, body.Email)
-	out := map[string]any{"teamId": t.id, "message": "Team created"}
-	if e.gen2() {
-		out["uid"] = t.uid
-	}
-	c.json(http.StatusOK, out)
+		for _, t := range s.teams {
+			if t.orgID == c.orgID && strings.EqualFold(t.name, body.Name) {
+				c.msg(http.StatusConflict, "Team name taken")
+				return
+			}
+		}
+		t := s.addTeam(c.orgID, body.Name, body.Email)
+		out := map[string]any{"teamId": t.id, "message": "Team created"}
+		if e.gen2() {
+			out["uid"] = t.uid
+		}
+		c.json(http.StatusOK, out)
+	})
 }
 
 // teamReader: an org Admin reads every team of the org, others only their own.
@@ -324,20 +337,12 @@ func (e *Emulator) searchTeams(c *call) {
 }
 
 func (e *Emulator) deleteTeam(c *call) {
-	s := e.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !e.orgAdmin(c) {
-		return
-	}
-	t := e.teamOf(c)
-	if t == nil {
-		return
-	}
-	delete(s.teams, t.id)
-	delete(s.teamRoles, t.id)
-	s.touch()
-	c.json(http.StatusOK, message{"Team deleted"})
+	e.onTeam(c, func(s *store, t *team) {
+		delete(s.teams, t.id)
+		delete(s.teamRoles, t.id)
+		s.touch()
+		c.json(http.StatusOK, message{"Team deleted"})
+	})
 }
 
 func (e *Emulator) addTeamMember(c *call) {
@@ -347,51 +352,35 @@ func (e *Emulator) addTeamMember(c *call) {
 	if !c.decode(&body) {
 		return
 	}
-	s := e.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !e.orgAdmin(c) {
-		return
-	}
-	t := e.teamOf(c)
-	if t == nil {
-		return
-	}
-	u := s.users[body.UserID]
-	if u == nil {
-		c.notFound("user")
-		return
-	}
-	if _, member := u.orgs[c.orgID]; !member {
-		c.msg(http.StatusBadRequest, "user %d is not a member of organization %d", u.id, c.orgID)
-		return
-	}
-	if _, ok := t.members[u.id]; ok {
-		c.msg(http.StatusBadRequest, "User is already added to this team")
-		return
-	}
-	t.members[u.id] = struct{}{}
-	s.touch()
-	c.json(http.StatusOK, message{"Member added to Team"})
+	e.onTeam(c, func(s *store, t *team) {
+		u := s.users[body.UserID]
+		if u == nil {
+			c.notFound("user")
+			return
+		}
+		if _, member := u.orgs[c.orgID]; !member {
+			c.msg(http.StatusBadRequest, "user %d is not a member of organization %d", u.id, c.orgID)
+			return
+		}
+		if _, ok := t.members[u.id]; ok {
+			c.msg(http.StatusBadRequest, "User is already added to this team")
+			return
+		}
+		t.members[u.id] = struct{}{}
+		s.touch()
+		c.json(http.StatusOK, message{"Member added to Team"})
+	})
 }
 
 func (e *Emulator) removeTeamMember(c *call) {
-	s := e.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !e.orgAdmin(c) {
-		return
-	}
-	t := e.teamOf(c)
-	if t == nil {
-		return
-	}
-	id, err := strconv.ParseInt(c.param("userId"), 10, 64)
-	if _, ok := t.members[id]; err != nil || !ok {
-		c.notFound("team member")
-		return
-	}
-	delete(t.members, id)
-	s.touch()
-	c.json(http.StatusOK, message{"Team member removed"})
+	e.onTeam(c, func(s *store, t *team) {
+		id, err := strconv.ParseInt(c.param("userId"), 10, 64)
+		if _, ok := t.members[id]; err != nil || !ok {
+			c.notFound("team member")
+			return
+		}
+		delete(t.members, id)
+		s.touch()
+		c.json(http.StatusOK, message{"Team member removed"})
+	})
 }

@@ -53,34 +53,30 @@ func (e *Emulator) createServiceAccount(c *call) {
 	if !c.decode(&body) {
 		return
 	}
-	s := e.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !e.orgAdmin(c) {
-		return
-	}
-	if strings.TrimSpace(body.Name) == "" {
-		c.msg(http.StatusBadRequest, "service account name is required")
-		return
-	}
-	if body.Role == "" {
-		body.Role = roleViewer
-	}
-	if !e.validOrgRole(body.Role) {
-		c.msg(http.StatusBadRequest, "invalid role %q", body.Role)
-		return
-	}
-	login := "sa-" + strconv.FormatInt(c.orgID, 10) + "-" + slug(body.Name)
-	if s.userByLogin(login) != nil {
-		c.msg(http.StatusConflict, "service account already exists")
-		return
-	}
-	u := &user{
-		login: login, name: body.Name, serviceAccount: true,
-		orgs: map[int64]string{c.orgID: body.Role}, defaultOrg: c.orgID, tokens: map[string]*saToken{},
-	}
-	s.addUser(u)
-	c.json(http.StatusCreated, e.serviceAccountJSON(u, false))
+	e.asOrgAdmin(c, true, func(s *store) {
+		if strings.TrimSpace(body.Name) == "" {
+			c.msg(http.StatusBadRequest, "service account name is required")
+			return
+		}
+		if body.Role == "" {
+			body.Role = roleViewer
+		}
+		if !e.validOrgRole(body.Role) {
+			c.msg(http.StatusBadRequest, "invalid role %q", body.Role)
+			return
+		}
+		login := "sa-" + strconv.FormatInt(c.orgID, 10) + "-" + slug(body.Name)
+		if s.userByLogin(login) != nil {
+			c.msg(http.StatusConflict, "service account already exists")
+			return
+		}
+		u := &user{
+			login: login, name: body.Name, serviceAccount: true,
+			orgs: map[int64]string{c.orgID: body.Role}, defaultOrg: c.orgID, tokens: map[string]*saToken{},
+		}
+		s.addUser(u)
+		c.json(http.StatusCreated, e.serviceAccountJSON(u, false))
+	})
 }
 
 func (e *Emulator) serviceAccountOf(c *call) *user {
@@ -93,16 +89,20 @@ func (e *Emulator) serviceAccountOf(c *call) *user {
 	return u
 }
 
+// onServiceAccount runs f on the path's service account for an org Admin,
+// under the store's lock (the write lock if write).
+func (e *Emulator) onServiceAccount(c *call, write bool, f func(s *store, u *user)) {
+	e.asOrgAdmin(c, write, func(s *store) {
+		if u := e.serviceAccountOf(c); u != nil {
+			f(s, u)
+		}
+	})
+}
+
 func (e *Emulator) getServiceAccount(c *call) {
-	s := e.s
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if !e.orgAdmin(c) {
-		return
-	}
-	if u := e.serviceAccountOf(c); u != nil {
+	e.onServiceAccount(c, false, func(_ *store, u *user) {
 		c.json(http.StatusOK, e.serviceAccountJSON(u, true))
-	}
+	})
 }
 
 // searchServiceAccounts pages the org's service accounts by name, as
@@ -110,26 +110,22 @@ func (e *Emulator) getServiceAccount(c *call) {
 // disabled=true keeps the disabled ones, expiredTokens=true the ones with an
 // expired token (none: tokens here do not expire).
 func (e *Emulator) searchServiceAccounts(c *call) {
-	s := e.s
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if !e.orgAdmin(c) {
-		return
-	}
-	var found []*user
-	for _, u := range s.users {
-		if u.serviceAccount && u.defaultOrg == c.orgID && matches(c.query("query"), u.name, u.login) &&
-			(!c.flag("disabled") || u.disabled) && !c.flag("expiredTokens") {
-			found = append(found, u)
+	e.asOrgAdmin(c, false, func(s *store) {
+		var found []*user
+		for _, u := range s.users {
+			if u.serviceAccount && u.defaultOrg == c.orgID && matches(c.query("query"), u.name, u.login) &&
+				(!c.flag("disabled") || u.disabled) && !c.flag("expiredTokens") {
+				found = append(found, u)
+			}
 		}
-	}
-	slices.SortFunc(found, func(a, b *user) int { return strings.Compare(strings.ToLower(a.name), strings.ToLower(b.name)) })
-	page, perPage := paging(c)
-	out := []map[string]any{}
-	for _, u := range pageOf(found, page, perPage) {
-		out = append(out, e.serviceAccountJSON(u, false))
-	}
-	c.json(http.StatusOK, map[string]any{"totalCount": len(found), "serviceAccounts": out, "page": page, "perPage": perPage})
+		slices.SortFunc(found, func(a, b *user) int { return strings.Compare(strings.ToLower(a.name), strings.ToLower(b.name)) })
+		page, perPage := paging(c)
+		out := []map[string]any{}
+		for _, u := range pageOf(found, page, perPage) {
+			out = append(out, e.serviceAccountJSON(u, false))
+		}
+		c.json(http.StatusOK, map[string]any{"totalCount": len(found), "serviceAccounts": out, "page": page, "perPage": perPage})
+	})
 }
 
 func (e *Emulator) updateServiceAccount(c *call) {
@@ -141,37 +137,29 @@ func (e *Emulator) updateServiceAccount(c *call) {
 	if !c.decode(&body) {
 		return
 	}
-	s := e.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !e.orgAdmin(c) {
-		return
-	}
-	u := e.serviceAccountOf(c)
-	if u == nil {
-		return
-	}
-	if body.Name != nil && strings.TrimSpace(*body.Name) == "" {
-		c.msg(http.StatusBadRequest, "service account name cannot be empty")
-		return
-	}
-	if body.Role != nil && !e.validOrgRole(*body.Role) {
-		c.msg(http.StatusBadRequest, "invalid role %q", *body.Role)
-		return
-	}
-	if body.Name != nil {
-		u.name = *body.Name
-	}
-	if body.Role != nil {
-		u.orgs[u.defaultOrg] = *body.Role
-	}
-	if body.IsDisabled != nil {
-		u.disabled = *body.IsDisabled
-	}
-	u.updated = now()
-	s.touch()
-	c.json(http.StatusOK, map[string]any{
-		"id": u.id, "name": u.name, "message": "Service account updated", "serviceaccount": e.serviceAccountJSON(u, true),
+	e.onServiceAccount(c, true, func(s *store, u *user) {
+		if body.Name != nil && strings.TrimSpace(*body.Name) == "" {
+			c.msg(http.StatusBadRequest, "service account name cannot be empty")
+			return
+		}
+		if body.Role != nil && !e.validOrgRole(*body.Role) {
+			c.msg(http.StatusBadRequest, "invalid role %q", *body.Role)
+			return
+		}
+		if body.Name != nil {
+			u.name = *body.Name
+		}
+		if body.Role != nil {
+			u.orgs[u.defaultOrg] = *body.Role
+		}
+		if body.IsDisabled != nil {
+			u.disabled = *body.IsDisabled
+		}
+		u.updated = now()
+		s.touch()
+		c.json(http.StatusOK, map[string]any{
+			"id": u.id, "name": u.name, "message": "Service account updated", "serviceaccount": e.serviceAccountJSON(u, true),
+		})
 	})
 }
 
@@ -182,94 +170,62 @@ func (e *Emulator) createToken(c *call) {
 	if !c.decode(&body) {
 		return
 	}
-	s := e.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !e.orgAdmin(c) {
-		return
-	}
-	u := e.serviceAccountOf(c)
-	if u == nil {
-		return
-	}
-	if strings.TrimSpace(body.Name) == "" {
-		c.msg(http.StatusBadRequest, "token name is required")
-		return
-	}
-	if _, taken := u.tokens[body.Name]; taken {
-		c.msg(http.StatusConflict, "service account token with given name already exists")
-		return
-	}
-	key := "glsa_" + randomString(32, uidAlphabet) + "_" + randomString(8, "0123456789abcdef")
-	s.nextToken++
-	tok := &saToken{id: s.nextToken, hash: hashToken(key), created: now()}
-	u.tokens[body.Name] = tok
-	s.tokens[tok.hash] = u.id
-	s.touch()
-	c.json(http.StatusOK, map[string]any{"id": tok.id, "name": body.Name, "key": key})
+	e.onServiceAccount(c, true, func(s *store, u *user) {
+		if strings.TrimSpace(body.Name) == "" {
+			c.msg(http.StatusBadRequest, "token name is required")
+			return
+		}
+		if _, taken := u.tokens[body.Name]; taken {
+			c.msg(http.StatusConflict, "service account token with given name already exists")
+			return
+		}
+		key := "glsa_" + randomString(32, uidAlphabet) + "_" + randomString(8, "0123456789abcdef")
+		s.nextToken++
+		tok := &saToken{id: s.nextToken, hash: hashToken(key), created: now()}
+		u.tokens[body.Name] = tok
+		s.tokens[tok.hash] = u.id
+		s.touch()
+		c.json(http.StatusOK, map[string]any{"id": tok.id, "name": body.Name, "key": key})
+	})
 }
 
 func (e *Emulator) listTokens(c *call) {
-	s := e.s
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if !e.orgAdmin(c) {
-		return
-	}
-	u := e.serviceAccountOf(c)
-	if u == nil {
-		return
-	}
-	names := make([]string, 0, len(u.tokens))
-	for name := range u.tokens {
-		names = append(names, name)
-	}
-	slices.SortFunc(names, func(a, b string) int { return cmp.Compare(u.tokens[a].id, u.tokens[b].id) })
-	out := []map[string]any{}
-	for _, name := range names {
-		tok := u.tokens[name]
-		out = append(out, map[string]any{
-			"id": tok.id, "name": name, "created": ts(tok.created), "hasExpired": false, "isRevoked": false,
-		})
-	}
-	c.json(http.StatusOK, out)
+	e.onServiceAccount(c, false, func(s *store, u *user) {
+		names := make([]string, 0, len(u.tokens))
+		for name := range u.tokens {
+			names = append(names, name)
+		}
+		slices.SortFunc(names, func(a, b string) int { return cmp.Compare(u.tokens[a].id, u.tokens[b].id) })
+		out := []map[string]any{}
+		for _, name := range names {
+			tok := u.tokens[name]
+			out = append(out, map[string]any{
+				"id": tok.id, "name": name, "created": ts(tok.created), "hasExpired": false, "isRevoked": false,
+			})
+		}
+		c.json(http.StatusOK, out)
+	})
 }
 
 func (e *Emulator) deleteToken(c *call) {
-	s := e.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !e.orgAdmin(c) {
-		return
-	}
-	u := e.serviceAccountOf(c)
-	if u == nil {
-		return
-	}
-	id, _ := strconv.ParseInt(c.param("tokenId"), 10, 64)
-	for name, tok := range u.tokens {
-		if tok.id == id {
-			delete(u.tokens, name)
-			delete(s.tokens, tok.hash)
-			s.touch()
-			c.json(http.StatusOK, message{"Service account token deleted"})
-			return
+	e.onServiceAccount(c, true, func(s *store, u *user) {
+		id, _ := strconv.ParseInt(c.param("tokenId"), 10, 64)
+		for name, tok := range u.tokens {
+			if tok.id == id {
+				delete(u.tokens, name)
+				delete(s.tokens, tok.hash)
+				s.touch()
+				c.json(http.StatusOK, message{"Service account token deleted"})
+				return
+			}
 		}
-	}
-	c.notFound("service account token")
+		c.notFound("service account token")
+	})
 }
 
 func (e *Emulator) deleteServiceAccount(c *call) {
-	s := e.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !e.orgAdmin(c) {
-		return
-	}
-	u := e.serviceAccountOf(c)
-	if u == nil {
-		return
-	}
-	s.removeUser(u)
-	c.json(http.StatusOK, message{"Service account deleted"})
+	e.onServiceAccount(c, true, func(s *store, u *user) {
+		s.removeUser(u)
+		c.json(http.StatusOK, message{"Service account deleted"})
+	})
 }

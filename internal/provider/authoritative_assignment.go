@@ -10,6 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -210,6 +212,85 @@ func deleteRoleSet(ctx context.Context, h roleSetHolder, stateSet types.Set, pri
 			assignmentAPIError(diags, fmt.Sprintf("remove role %q from %s", uid, h), err)
 			return
 		}
+	}
+}
+
+// roleSetModel is the model of a role-set resource: its role_uids, and its
+// id made from the other attributes.
+type roleSetModel[M any] interface {
+	*M
+	roleSet() *types.Set
+	setID()
+}
+
+// holderOf builds the holder a model names; private is the resource's private
+// state on Read and nil otherwise.
+type holderOf[M any] func(ctx context.Context, m *M, private privateState, diags *diag.Diagnostics) roleSetHolder
+
+// roleSetCRUD gives a role-set resource its Create, Read, Update and Delete.
+type roleSetCRUD[M any, P roleSetModel[M]] struct {
+	holder holderOf[M]
+}
+
+func (c roleSetCRUD[M, P]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	applyRoleSetPlan[M, P](ctx, req.Plan, c.holder, &resp.State, resp.Private, &resp.Diagnostics)
+}
+
+func (c roleSetCRUD[M, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	applyRoleSetPlan[M, P](ctx, req.Plan, c.holder, &resp.State, resp.Private, &resp.Diagnostics)
+}
+
+func (c roleSetCRUD[M, P]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	readRoleSetResource[M, P](ctx, req, resp, c.holder)
+}
+
+func (c roleSetCRUD[M, P]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	deleteRoleSetResource[M, P](ctx, req, resp, c.holder)
+}
+
+// applyRoleSetPlan is Create and Update of a role-set resource.
+func applyRoleSetPlan[M any, P roleSetModel[M]](ctx context.Context, planned tfsdk.Plan, holder holderOf[M], state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
+	var plan M
+	diags.Append(planned.Get(ctx, &plan)...)
+	if diags.HasError() {
+		return
+	}
+	set, ok := applyRoleSet(ctx, holder(ctx, &plan, nil, diags), *P(&plan).roleSet(), private, diags)
+	if !ok {
+		return
+	}
+	P(&plan).setID()
+	*P(&plan).roleSet() = set
+	diags.Append(state.Set(ctx, plan)...)
+}
+
+// readRoleSetResource is Read of a role-set resource.
+func readRoleSetResource[M any, P roleSetModel[M]](ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse, holder holderOf[M]) {
+	var state M
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	h := holder(ctx, &state, resp.Private, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	set, gone := readRoleSet(ctx, h, resp.Private, &resp.Diagnostics)
+	if gone {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	P(&state).setID()
+	*P(&state).roleSet() = set
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// deleteRoleSetResource is Delete of a role-set resource.
+func deleteRoleSetResource[M any, P roleSetModel[M]](ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse, holder holderOf[M]) {
+	var state M
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if !resp.Diagnostics.HasError() {
+		deleteRoleSet(ctx, holder(ctx, &state, nil, &resp.Diagnostics), *P(&state).roleSet(), req.Private, &resp.Diagnostics)
 	}
 }
 

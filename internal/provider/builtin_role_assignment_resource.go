@@ -48,6 +48,10 @@ type builtinRoleAssignmentModel struct {
 	GrantedPermissions types.Set    `tfsdk:"granted_permissions"`
 }
 
+func (m *builtinRoleAssignmentModel) orgFields() (*types.Int64, types.Bool) {
+	return &m.OrgID, m.Global
+}
+
 func (r *builtinRoleAssignmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_builtin_role_assignment"
 }
@@ -142,21 +146,9 @@ func (r *builtinRoleAssignmentResource) ModifyPlan(ctx context.Context, req reso
 		r.warnDestroyLockOut(ctx, req, resp)
 		return
 	}
-	var plan, config builtinRoleAssignmentModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	var state *builtinRoleAssignmentModel
-	if !req.State.Raw.IsNull() {
-		state = &builtinRoleAssignmentModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-	}
-	if resp.Diagnostics.HasError() {
+	plan, state, ok := planAssignment[builtinRoleAssignmentModel](ctx, r.data, req, resp)
+	if !ok {
 		return
-	}
-
-	plan.OrgID = plannedOrgID(config.OrgID, plan.Global, r.data)
-	if state != nil && !plan.OrgID.Equal(state.OrgID) {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("org_id"))
 	}
 	keep := state != nil && plan.OrgID.Equal(state.OrgID) && plan.BuiltinRole.Equal(state.BuiltinRole) &&
 		plan.RoleUID.Equal(state.RoleUID) && plan.Global.Equal(state.Global)

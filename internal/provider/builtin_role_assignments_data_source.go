@@ -100,15 +100,11 @@ func (d *builtinRoleAssignmentsDataSource) Configure(_ context.Context, req data
 }
 
 func (d *builtinRoleAssignmentsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg builtinRoleAssignmentsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	cfg, ok := readConfig[builtinRoleAssignmentsModel](ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	orgID := d.data.orgID
-	if !cfg.OrgID.IsNull() {
-		orgID = cfg.OrgID.ValueInt64()
-	}
+	orgID := lookupOrgID(d.data, cfg.OrgID)
 	client := orgClient(d.data, orgID)
 	gen, err := client.Generation(ctx)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
@@ -59,6 +60,53 @@ func plannedOrgID(config types.Int64, global types.Bool, data *providerData) typ
 	default:
 		return types.Int64Value(data.orgID)
 	}
+}
+
+// orgScoped is the model of an assignment resource: its org_id, and whether
+// it is global (planned org 0).
+type orgScoped[M any] interface {
+	*M
+	orgFields() (orgID *types.Int64, global types.Bool)
+}
+
+// planAssignment starts an assignment resource's ModifyPlan: it reads the
+// plan and the state (nil on create), plans org_id from the configuration and
+// replaces the resource when that changes. ok is false on destroy or error.
+func planAssignment[M any, P orgScoped[M]](ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (plan M, state *M, ok bool) {
+	if req.Plan.Raw.IsNull() {
+		return plan, nil, false // destroy
+	}
+	var config M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if !req.State.Raw.IsNull() {
+		state = new(M)
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return plan, state, false
+	}
+	orgID, global := P(&plan).orgFields()
+	configured, _ := P(&config).orgFields()
+	*orgID = plannedOrgID(*configured, global, data)
+	if state != nil {
+		if was, _ := P(state).orgFields(); !orgID.Equal(*was) {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("org_id"))
+		}
+	}
+	return plan, state, true
+}
+
+// planTeam reads the team an assignment names; missing reports, on team_id,
+// a team that does not exist. Other errors are returned.
+func planTeam(ctx context.Context, data *providerData, orgID, teamID int64, diags *diag.Diagnostics) (missing bool, err error) {
+	_, err = data.reads.team(ctx, orgClient(data, orgID), teamID)
+	if !grafana.IsNotFound(err) {
+		return false, err
+	}
+	diags.AddAttributeError(path.Root("team_id"), "Team not found",
+		fmt.Sprintf("No team with id %d in organization %d. Check team_id (the grafanarbac_team data source finds it by name) and org_id.", teamID, orgID))
+	return true, nil
 }
 
 // checkGlobalOrgID refuses org_id on a global assignment (ValidateConfig).

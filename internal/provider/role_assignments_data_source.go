@@ -73,15 +73,11 @@ func (d *roleAssignmentsDataSource) Configure(_ context.Context, req datasource.
 }
 
 func (d *roleAssignmentsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg roleAssignmentsDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	cfg, ok := readConfig[roleAssignmentsDataSourceModel](ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	orgID := d.data.orgID
-	if !cfg.OrgID.IsNull() {
-		orgID = cfg.OrgID.ValueInt64()
-	}
+	orgID := lookupOrgID(d.data, cfg.OrgID)
 	client := orgClient(d.data, orgID)
 	if !requireGeneration2(ctx, client, "grafanarbac_role_assignments", &resp.Diagnostics) {
 		return

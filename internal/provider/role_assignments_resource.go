@@ -45,6 +45,10 @@ type roleAssignmentsModel struct {
 	ServiceAccounts types.Set    `tfsdk:"service_accounts"`
 }
 
+func (m *roleAssignmentsModel) orgFields() (*types.Int64, types.Bool) {
+	return &m.OrgID, types.BoolValue(false)
+}
+
 func (m roleAssignmentsModel) holders(ctx context.Context, diags *diag.Diagnostics) grafana.RoleAssignments {
 	return grafana.RoleAssignments{
 		RoleUID:         m.RoleUID.ValueString(),
@@ -115,23 +119,9 @@ func (r *roleAssignmentsResource) Configure(_ context.Context, req resource.Conf
 var roleHoldersTarget = assignmentTarget{Kind: "team or user", RefuseBasic: true}
 
 func (r *roleAssignmentsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy
-	}
-	var plan, config roleAssignmentsModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	var state *roleAssignmentsModel
-	if !req.State.Raw.IsNull() {
-		state = &roleAssignmentsModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-	}
-	if resp.Diagnostics.HasError() {
+	plan, state, ok := planAssignment[roleAssignmentsModel](ctx, r.data, req, resp)
+	if !ok {
 		return
-	}
-	plan.OrgID = plannedOrgID(config.OrgID, types.BoolValue(false), r.data)
-	if state != nil && !plan.OrgID.Equal(state.OrgID) {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("org_id"))
 	}
 	if plan.OrgID.IsUnknown() || plan.RoleUID.IsUnknown() || r.data == nil {
 		plan.ID = types.StringUnknown()

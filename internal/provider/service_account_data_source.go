@@ -84,15 +84,11 @@ func (d *serviceAccountDataSource) Configure(_ context.Context, req datasource.C
 }
 
 func (d *serviceAccountDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg serviceAccountDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	cfg, ok := readConfig[serviceAccountDataSourceModel](ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	orgID := d.data.orgID
-	if !cfg.OrgID.IsNull() {
-		orgID = cfg.OrgID.ValueInt64()
-	}
+	orgID := lookupOrgID(d.data, cfg.OrgID)
 	client := orgClient(d.data, orgID)
 	if gen, err := client.Generation(ctx); err != nil {
 		resp.Diagnostics.AddError("Cannot detect the Grafana API generation", err.Error())

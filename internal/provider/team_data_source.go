@@ -67,15 +67,11 @@ func (d *teamDataSource) Configure(_ context.Context, req datasource.ConfigureRe
 }
 
 func (d *teamDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg teamDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	cfg, ok := readConfig[teamDataSourceModel](ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	orgID := d.data.orgID
-	if !cfg.OrgID.IsNull() {
-		orgID = cfg.OrgID.ValueInt64()
-	}
+	orgID := lookupOrgID(d.data, cfg.OrgID)
 	name := cfg.Name.ValueString()
 	teams, err := orgClient(d.data, orgID).SearchTeams(ctx, name)
 	if err != nil && orgMissing(ctx, d.data, orgID, err, &resp.Diagnostics) {

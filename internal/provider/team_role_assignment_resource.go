@@ -43,6 +43,10 @@ type teamRoleAssignmentModel struct {
 	OrgID   types.Int64  `tfsdk:"org_id"`
 }
 
+func (m *teamRoleAssignmentModel) orgFields() (*types.Int64, types.Bool) {
+	return &m.OrgID, types.BoolValue(false)
+}
+
 func (r *teamRoleAssignmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_team_role_assignment"
 }
@@ -91,23 +95,9 @@ func (r *teamRoleAssignmentResource) Configure(_ context.Context, req resource.C
 var teamAssignmentTarget = assignmentTarget{Kind: "team", RefuseBasic: true}
 
 func (r *teamRoleAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy
-	}
-	var plan, config teamRoleAssignmentModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	var state *teamRoleAssignmentModel
-	if !req.State.Raw.IsNull() {
-		state = &teamRoleAssignmentModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-	}
-	if resp.Diagnostics.HasError() {
+	plan, state, ok := planAssignment[teamRoleAssignmentModel](ctx, r.data, req, resp)
+	if !ok {
 		return
-	}
-	plan.OrgID = plannedOrgID(config.OrgID, types.BoolValue(false), r.data)
-	if state != nil && !plan.OrgID.Equal(state.OrgID) {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("org_id"))
 	}
 	if state != nil && plan.OrgID.Equal(state.OrgID) && plan.TeamID.Equal(state.TeamID) && plan.RoleUID.Equal(state.RoleUID) {
 		r.claim(ctx, plan, resp)
@@ -122,11 +112,9 @@ func (r *teamRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 	orgID, teamID, uid := plan.OrgID.ValueInt64(), plan.TeamID.ValueInt64(), plan.RoleUID.ValueString()
 	plan.ID = types.StringValue(assignmentID(false, orgID, strconv.FormatInt(teamID, 10), uid))
 
-	_, err := r.data.reads.team(ctx, orgClient(r.data, orgID), teamID)
+	missing, err := planTeam(ctx, r.data, orgID, teamID, &resp.Diagnostics)
 	switch {
-	case grafana.IsNotFound(err):
-		resp.Diagnostics.AddAttributeError(path.Root("team_id"), "Team not found",
-			fmt.Sprintf("No team with id %d in organization %d. Check team_id (the grafanarbac_team data source finds it by name) and org_id.", teamID, orgID))
+	case missing:
 		return
 	case err != nil && orgMissing(ctx, r.data, orgID, err, &resp.Diagnostics):
 		return

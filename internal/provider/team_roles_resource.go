@@ -28,10 +28,13 @@ var (
 
 // NewTeamRolesResource is the grafanarbac_team_roles resource.
 func NewTeamRolesResource() resource.Resource {
-	return &teamRolesResource{}
+	r := &teamRolesResource{}
+	r.roleSetCRUD.holder = r.holder
+	return r
 }
 
 type teamRolesResource struct {
+	roleSetCRUD[teamRolesModel, *teamRolesModel]
 	data *providerData
 }
 
@@ -40,6 +43,10 @@ type teamRolesModel struct {
 	TeamID   types.Int64  `tfsdk:"team_id"`
 	OrgID    types.Int64  `tfsdk:"org_id"`
 	RoleUIDs types.Set    `tfsdk:"role_uids"`
+}
+
+func (m *teamRolesModel) orgFields() (*types.Int64, types.Bool) {
+	return &m.OrgID, types.BoolValue(false)
 }
 
 func (r *teamRolesResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -91,23 +98,9 @@ func (r *teamRolesResource) Configure(_ context.Context, req resource.ConfigureR
 func teamRolesID(orgID, teamID int64) string { return fmt.Sprintf("%d:%d", orgID, teamID) }
 
 func (r *teamRolesResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy
-	}
-	var plan, config teamRolesModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	var state *teamRolesModel
-	if !req.State.Raw.IsNull() {
-		state = &teamRolesModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-	}
-	if resp.Diagnostics.HasError() {
+	plan, state, ok := planAssignment[teamRolesModel](ctx, r.data, req, resp)
+	if !ok {
 		return
-	}
-	plan.OrgID = plannedOrgID(config.OrgID, types.BoolValue(false), r.data)
-	if state != nil && !plan.OrgID.Equal(state.OrgID) {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("org_id"))
 	}
 	if plan.OrgID.IsUnknown() || plan.TeamID.IsUnknown() || r.data == nil {
 		plan.ID = types.StringUnknown()
@@ -120,9 +113,7 @@ func (r *teamRolesResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		fmt.Sprintf("grafanarbac_team_roles of team %d in organization %d", teamID, orgID), path.Root("team_id"), &resp.Diagnostics)
 	unchanged := state != nil && plan.OrgID.Equal(state.OrgID) && plan.TeamID.Equal(state.TeamID) && plan.RoleUIDs.Equal(state.RoleUIDs)
 	if !unchanged {
-		if _, err := r.data.reads.team(ctx, orgClient(r.data, orgID), teamID); grafana.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("team_id"), "Team not found",
-				fmt.Sprintf("No team with id %d in organization %d. Check team_id (the grafanarbac_team data source finds it by name) and org_id.", teamID, orgID))
+		if missing, _ := planTeam(ctx, r.data, orgID, teamID, &resp.Diagnostics); missing {
 			return
 		}
 		checkAssignableRoles(ctx, r.data, plan.RoleUIDs, path.Root("role_uids"), orgID, false, teamAssignmentTarget, &resp.Diagnostics)
@@ -131,22 +122,6 @@ func (r *teamRolesResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
-}
-
-func (r *teamRolesResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan teamRolesModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if !resp.Diagnostics.HasError() {
-		r.apply(ctx, plan, &resp.State, resp.Private, &resp.Diagnostics)
-	}
-}
-
-func (r *teamRolesResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan teamRolesModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if !resp.Diagnostics.HasError() {
-		r.apply(ctx, plan, &resp.State, resp.Private, &resp.Diagnostics)
-	}
 }
 
 // teamHolder is a team whose visible roles a resource manages; Grafana keeps
@@ -174,45 +149,14 @@ func (h teamHolder) removeRole(ctx context.Context, uid string) error {
 
 func (h teamHolder) forget() { h.data.reads.forgetTeamRoles(h.client.OrgID(), h.teamID) }
 
-func (r *teamRolesResource) holder(m teamRolesModel) teamHolder {
+func (m *teamRolesModel) roleSet() *types.Set { return &m.RoleUIDs }
+
+func (m *teamRolesModel) setID() {
+	m.ID = types.StringValue(teamRolesID(m.OrgID.ValueInt64(), m.TeamID.ValueInt64()))
+}
+
+func (r *teamRolesResource) holder(_ context.Context, m *teamRolesModel, _ privateState, _ *diag.Diagnostics) roleSetHolder {
 	return teamHolder{r.data, orgClient(r.data, m.OrgID.ValueInt64()), m.TeamID.ValueInt64()}
-}
-
-func (r *teamRolesResource) apply(ctx context.Context, plan teamRolesModel, state stateSetter, private privateState, diags *diag.Diagnostics) {
-	set, ok := applyRoleSet(ctx, r.holder(plan), plan.RoleUIDs, private, diags)
-	if !ok {
-		return
-	}
-	plan.ID = types.StringValue(teamRolesID(plan.OrgID.ValueInt64(), plan.TeamID.ValueInt64()))
-	plan.RoleUIDs = set
-	diags.Append(state.Set(ctx, plan)...)
-}
-
-func (r *teamRolesResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state teamRolesModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	set, gone := readRoleSet(ctx, r.holder(state), resp.Private, &resp.Diagnostics)
-	if gone {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	state.ID = types.StringValue(teamRolesID(state.OrgID.ValueInt64(), state.TeamID.ValueInt64()))
-	state.RoleUIDs = set
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-}
-
-func (r *teamRolesResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state teamRolesModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if !resp.Diagnostics.HasError() {
-		deleteRoleSet(ctx, r.holder(state), state.RoleUIDs, req.Private, &resp.Diagnostics)
-	}
 }
 
 func (r *teamRolesResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

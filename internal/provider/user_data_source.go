@@ -92,15 +92,11 @@ func (d *userDataSource) Configure(_ context.Context, req datasource.ConfigureRe
 }
 
 func (d *userDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg userDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	cfg, ok := readConfig[userDataSourceModel](ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	orgID := d.data.orgID
-	if !cfg.OrgID.IsNull() {
-		orgID = cfg.OrgID.ValueInt64()
-	}
+	orgID := lookupOrgID(d.data, cfg.OrgID)
 	client := orgClient(d.data, orgID)
 	members, err := client.ListOrgUsers(ctx)
 	if err != nil {

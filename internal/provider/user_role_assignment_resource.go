@@ -47,6 +47,8 @@ type userRoleAssignmentModel struct {
 	OrgID   types.Int64  `tfsdk:"org_id"`
 }
 
+func (m *userRoleAssignmentModel) orgFields() (*types.Int64, types.Bool) { return &m.OrgID, m.Global }
+
 func (r *userRoleAssignmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_user_role_assignment"
 }
@@ -114,23 +116,9 @@ func (m userRoleAssignmentModel) importID() string {
 }
 
 func (r *userRoleAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy
-	}
-	var plan, config userRoleAssignmentModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	var state *userRoleAssignmentModel
-	if !req.State.Raw.IsNull() {
-		state = &userRoleAssignmentModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-	}
-	if resp.Diagnostics.HasError() {
+	plan, state, ok := planAssignment[userRoleAssignmentModel](ctx, r.data, req, resp)
+	if !ok {
 		return
-	}
-	plan.OrgID = plannedOrgID(config.OrgID, plan.Global, r.data)
-	if state != nil && !plan.OrgID.Equal(state.OrgID) {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("org_id"))
 	}
 	if state != nil && plan.OrgID.Equal(state.OrgID) && plan.UserID.Equal(state.UserID) &&
 		plan.RoleUID.Equal(state.RoleUID) && plan.Global.Equal(state.Global) {

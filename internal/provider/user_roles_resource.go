@@ -32,10 +32,13 @@ var (
 
 // NewUserRolesResource is the grafanarbac_user_roles resource.
 func NewUserRolesResource() resource.Resource {
-	return &userRolesResource{}
+	r := &userRolesResource{}
+	r.roleSetCRUD.holder = r.holder
+	return r
 }
 
 type userRolesResource struct {
+	roleSetCRUD[userRolesModel, *userRolesModel]
 	data *providerData
 }
 
@@ -46,6 +49,8 @@ type userRolesModel struct {
 	OrgID    types.Int64  `tfsdk:"org_id"`
 	RoleUIDs types.Set    `tfsdk:"role_uids"`
 }
+
+func (m *userRolesModel) orgFields() (*types.Int64, types.Bool) { return &m.OrgID, m.Global }
 
 func (m userRolesModel) importID() string {
 	scope := "global"
@@ -119,23 +124,9 @@ func (r *userRolesResource) ValidateConfig(ctx context.Context, req resource.Val
 }
 
 func (r *userRolesResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy
-	}
-	var plan, config userRolesModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	var state *userRolesModel
-	if !req.State.Raw.IsNull() {
-		state = &userRolesModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-	}
-	if resp.Diagnostics.HasError() {
+	plan, state, ok := planAssignment[userRolesModel](ctx, r.data, req, resp)
+	if !ok {
 		return
-	}
-	plan.OrgID = plannedOrgID(config.OrgID, plan.Global, r.data)
-	if state != nil && !plan.OrgID.Equal(state.OrgID) {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("org_id"))
 	}
 	if plan.OrgID.IsUnknown() || plan.UserID.IsUnknown() || plan.Global.IsUnknown() || r.data == nil {
 		plan.ID = types.StringUnknown()
@@ -229,67 +220,17 @@ func (h userHolder) removeRole(ctx context.Context, uid string) error {
 
 func (h userHolder) forget() { h.data.reads.forgetUserRoles(h.userID) }
 
-func (r *userRolesResource) holder(ctx context.Context, m userRolesModel, private privateState, diags *diag.Diagnostics) userHolder {
+func (m *userRolesModel) roleSet() *types.Set { return &m.RoleUIDs }
+
+func (m *userRolesModel) setID() { m.ID = types.StringValue(m.importID()) }
+
+func (r *userRolesResource) holder(ctx context.Context, m *userRolesModel, private privateState, diags *diag.Diagnostics) roleSetHolder {
 	var applied appliedRoles
 	if private != nil {
 		_, d := loadApplied(ctx, private, &applied)
 		diags.Append(d...)
 	}
 	return userHolder{r.data, orgClient(r.data, m.OrgID.ValueInt64()), m.UserID.ValueInt64(), m.Global.ValueBool(), applied.RoleUIDs}
-}
-
-func (r *userRolesResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan userRolesModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if !resp.Diagnostics.HasError() {
-		r.apply(ctx, plan, &resp.State, resp.Private, &resp.Diagnostics)
-	}
-}
-
-func (r *userRolesResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan userRolesModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if !resp.Diagnostics.HasError() {
-		r.apply(ctx, plan, &resp.State, resp.Private, &resp.Diagnostics)
-	}
-}
-
-func (r *userRolesResource) apply(ctx context.Context, plan userRolesModel, state stateSetter, private privateState, diags *diag.Diagnostics) {
-	set, ok := applyRoleSet(ctx, r.holder(ctx, plan, nil, diags), plan.RoleUIDs, private, diags)
-	if !ok {
-		return
-	}
-	plan.ID = types.StringValue(plan.importID())
-	plan.RoleUIDs = set
-	diags.Append(state.Set(ctx, plan)...)
-}
-
-func (r *userRolesResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state userRolesModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	h := r.holder(ctx, state, resp.Private, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	set, gone := readRoleSet(ctx, h, resp.Private, &resp.Diagnostics)
-	if gone {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	state.ID = types.StringValue(state.importID())
-	state.RoleUIDs = set
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-}
-
-func (r *userRolesResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state userRolesModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if !resp.Diagnostics.HasError() {
-		deleteRoleSet(ctx, r.holder(ctx, state, nil, &resp.Diagnostics), state.RoleUIDs, req.Private, &resp.Diagnostics)
-	}
 }
 
 func (r *userRolesResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
