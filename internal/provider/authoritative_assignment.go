@@ -37,18 +37,17 @@ func saveApplied(ctx context.Context, p privateState, v any) diag.Diagnostics {
 	return p.SetKey(ctx, appliedKey, b)
 }
 
-// loadApplied reads what saveApplied recorded into v; found is false when
-// nothing was recorded (a resource imported and not applied since).
-func loadApplied(ctx context.Context, p privateState, v any) (found bool, diags diag.Diagnostics) {
+// loadApplied reads what saveApplied recorded into v, which stays as it is
+// when nothing was recorded (a resource imported and not applied since).
+func loadApplied(ctx context.Context, p privateState, v any) diag.Diagnostics {
 	b, diags := p.GetKey(ctx, appliedKey)
 	if diags.HasError() || len(b) == 0 {
-		return false, diags
+		return diags
 	}
 	if err := json.Unmarshal(b, v); err != nil {
 		diags.AddError("Cannot read the applied grants", "The resource's private state is damaged: "+err.Error())
-		return false, diags
 	}
-	return true, diags
+	return diags
 }
 
 // idSetValues reads a set of int64 ids, sorted; nil for null or unknown.
@@ -59,21 +58,6 @@ func idSetValues(ctx context.Context, s types.Set, diags *diag.Diagnostics) []in
 	var ids []int64
 	diags.Append(s.ElementsAs(ctx, &ids, false)...)
 	return sortedIDs(ids)
-}
-
-// idSetsKnown reports whether every set is known (no unknown element either).
-func idSetsKnown(sets ...types.Set) bool {
-	for _, s := range sets {
-		if s.IsUnknown() {
-			return false
-		}
-		for _, e := range s.Elements() {
-			if e.IsUnknown() {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // idsMinus returns the elements of a that are not in b.
@@ -201,7 +185,7 @@ func readRoleSet(ctx context.Context, h roleSetHolder, private privateState, dia
 // role granted since outside Terraform stays.
 func deleteRoleSet(ctx context.Context, h roleSetHolder, stateSet types.Set, private privateState, diags *diag.Diagnostics) {
 	applied := appliedRoles{RoleUIDs: stringSetValues(ctx, stateSet, diags)}
-	_, d := loadApplied(ctx, private, &applied)
+	d := loadApplied(ctx, private, &applied)
 	diags.Append(d...)
 	if diags.HasError() {
 		return

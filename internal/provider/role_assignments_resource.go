@@ -286,7 +286,7 @@ func (r *roleAssignmentsResource) Delete(ctx context.Context, req resource.Delet
 	var state roleAssignmentsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	applied := state.holders(ctx, &resp.Diagnostics)
-	_, diags := loadApplied(ctx, req.Private, &applied)
+	diags := loadApplied(ctx, req.Private, &applied)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -199,7 +199,8 @@ func TestAccAssignment_readBackFails(t *testing.T) {
 			srv := startRelServer(t, emulator.Config{}, failReadsAfterWrite(post, 2))
 			env := srv.assignEnv(t, &rpcRecorder{}, "retries = 1", "retry_wait = 0")
 			role := env.createRole(t, env.testPerms(t, 1), false)
-			addr, hcl, holds := "grafanarbac_team_role_assignment.test", "", func(bool) resource.TestCheckFunc { return nil }
+			addr, hcl := "grafanarbac_team_role_assignment.test", ""
+			var holds func(want bool) resource.TestCheckFunc
 			if kind == "team" {
 				team := env.createTeam(t)
 				hcl = teamAssignmentHCL("test", team, role.UID, "")

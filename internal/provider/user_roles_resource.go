@@ -227,7 +227,7 @@ func (m *userRolesModel) setID() { m.ID = types.StringValue(m.importID()) }
 func (r *userRolesResource) holder(ctx context.Context, m *userRolesModel, private privateState, diags *diag.Diagnostics) roleSetHolder {
 	var applied appliedRoles
 	if private != nil {
-		_, d := loadApplied(ctx, private, &applied)
+		d := loadApplied(ctx, private, &applied)
 		diags.Append(d...)
 	}
 	return userHolder{r.data, orgClient(r.data, m.OrgID.ValueInt64()), m.UserID.ValueInt64(), m.Global.ValueBool(), applied.RoleUIDs}
