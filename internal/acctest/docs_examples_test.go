@@ -85,6 +85,23 @@ func TestAccDocsExamples(t *testing.T) {
 			}
 			examples = append(examples, ex)
 		}
+		// The look-up examples name the user alice, the service account
+		// ci-deployer and the role custom-reports-reader.
+		alice, err := env.Client.CreateUser(ctx, grafana.CreateUserRequest{Login: "alice", Password: "pw-docs-alice", OrgID: env.OrgID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = env.Client.DeleteUser(ctx, alice) })
+		ci, err := env.Client.CreateServiceAccount(ctx, "ci-deployer", "Viewer")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = env.Client.DeleteServiceAccount(ctx, ci.ID) })
+		if _, err := env.Client.CreateRole(ctx, grafana.CreateRoleRequest{UID: "custom-reports-reader", Name: "custom:docs:reports-reader",
+			Permissions: []grafana.Permission{{Action: "reports:read", Scope: "reports:*"}}}); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = env.Client.DeleteRole(ctx, "custom-reports-reader", grafana.DeleteRoleOptions{Force: true}) })
 		dirs, err := exampleDirs(filepath.Join(root, "examples"))
 		if err != nil {
 			t.Fatal(err)
