@@ -97,8 +97,11 @@ func TestAccDocsExamples(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = env.Client.DeleteServiceAccount(ctx, ci.ID) })
+		// Its permission is one no example grants: a custom role held in full
+		// by a basic role keeps its permissions there when another grant of
+		// them is destroyed.
 		if _, err := env.Client.CreateRole(ctx, grafana.CreateRoleRequest{UID: "custom-reports-reader", Name: "custom:docs:reports-reader",
-			Permissions: []grafana.Permission{{Action: "reports:read", Scope: "reports:*"}}}); err != nil {
+			Permissions: []grafana.Permission{{Action: "server.stats:read"}}}); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = env.Client.DeleteRole(ctx, "custom-reports-reader", grafana.DeleteRoleOptions{Force: true}) })
@@ -145,6 +148,7 @@ func TestAccDocsExamples(t *testing.T) {
 				_, err := runTerraform(tf, work, dir, grafanaEnv, append(args, "-input=false", "-no-color")...)
 				return err
 			}
+			before := basicRolePerms(t, env, gen2)
 			if err := run("apply", "-auto-approve"); err != nil {
 				_ = run("destroy", "-auto-approve")
 				t.Fatalf("terraform apply: %v", err)
@@ -152,6 +156,13 @@ func TestAccDocsExamples(t *testing.T) {
 			defer func() {
 				if err := run("destroy", "-auto-approve"); err != nil {
 					t.Errorf("terraform destroy: %v", err)
+				}
+				// Nothing is kept that the configuration does not say.
+				after := basicRolePerms(t, env, gen2)
+				for uid := range before {
+					if gained, lost := setDiff(after[uid], before[uid]), setDiff(before[uid], after[uid]); len(gained)+len(lost) > 0 {
+						t.Errorf("the destroy left %s changed: it gained %q and lost %q", uid, gained, lost)
+					}
 				}
 			}()
 			if err := run("plan", "-detailed-exitcode"); err != nil {
@@ -162,4 +173,37 @@ func TestAccDocsExamples(t *testing.T) {
 			}
 		})
 	}
+}
+
+// basicRolePerms is what each basic role grants (generation 2), as
+// "action scope" lines; nil on generation 1.
+func basicRolePerms(t *testing.T, env *acctest.Env, gen2 bool) map[string][]string {
+	t.Helper()
+	if !gen2 {
+		return nil
+	}
+	out := map[string][]string{}
+	for _, uid := range []string{"basic_viewer", "basic_editor", "basic_admin", "basic_grafana_admin"} {
+		r, err := env.Client.GetRole(context.Background(), uid)
+		if err != nil {
+			t.Fatalf("reading %s: %v", uid, err)
+		}
+		var lines []string
+		for _, p := range r.Permissions {
+			lines = append(lines, p.Action+" "+p.Scope)
+		}
+		out[uid] = lines
+	}
+	return out
+}
+
+// setDiff is what a holds and b does not.
+func setDiff(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
