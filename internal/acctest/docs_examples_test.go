@@ -104,7 +104,9 @@ func TestAccDocsExamples(t *testing.T) {
 			Permissions: []grafana.Permission{{Action: "server.stats:read"}}}); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { _ = env.Client.DeleteRole(ctx, "custom-reports-reader", grafana.DeleteRoleOptions{Force: true}) })
+		t.Cleanup(func() {
+			_ = env.Client.DeleteRole(ctx, "custom-reports-reader", grafana.DeleteRoleOptions{Force: true})
+		})
 		dirs, err := exampleDirs(filepath.Join(root, "examples"))
 		if err != nil {
 			t.Fatal(err)
