@@ -3,8 +3,11 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -21,4 +24,14 @@ func lookupOrgID(data *providerData, configured types.Int64) int64 {
 		return data.orgID
 	}
 	return configured.ValueInt64()
+}
+
+// lookupOrgIDAttribute is the org_id that lookupOrgID reads.
+func lookupOrgIDAttribute() schema.Int64Attribute {
+	return schema.Int64Attribute{
+		MarkdownDescription: "Organization to look in. Defaults to the provider's organization.",
+		Optional:            true,
+		Computed:            true,
+		Validators:          []validator.Int64{int64validator.AtLeast(1)},
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -54,11 +53,7 @@ func (d *roleAssignmentsDataSource) Schema(_ context.Context, _ datasource.Schem
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"org_id": schema.Int64Attribute{
-				MarkdownDescription: "Organization to look in. Defaults to the provider's organization.",
-				Optional:            true, Computed: true,
-				Validators: []validator.Int64{int64validator.AtLeast(1)},
-			},
+			"org_id":           lookupOrgIDAttribute(),
 			"users":            ids("users"),
 			"teams":            ids("teams"),
 			"service_accounts": ids("service accounts"),

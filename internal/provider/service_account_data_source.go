@@ -59,11 +59,7 @@ func (d *serviceAccountDataSource) Schema(_ context.Context, _ datasource.Schema
 				Optional:            true, Computed: true,
 				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
-			"org_id": schema.Int64Attribute{
-				MarkdownDescription: "Organization to look in. Defaults to the provider's organization.",
-				Optional:            true, Computed: true,
-				Validators: []validator.Int64{int64validator.AtLeast(1)},
-			},
+			"org_id":   lookupOrgIDAttribute(),
 			"login":    schema.StringAttribute{MarkdownDescription: "Login Grafana gave the service account (`sa-…`).", Computed: true},
 			"role":     schema.StringAttribute{MarkdownDescription: "The service account's basic role in the organization.", Computed: true},
 			"disabled": schema.BoolAttribute{MarkdownDescription: "Whether the service account is disabled (its tokens are refused).", Computed: true},

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -48,14 +47,9 @@ func (d *teamDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"org_id": schema.Int64Attribute{
-				MarkdownDescription: "Organization to look in. Defaults to the provider's organization.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
-			},
-			"id":    schema.Int64Attribute{MarkdownDescription: "Id of the team.", Computed: true},
-			"email": schema.StringAttribute{MarkdownDescription: "Email address of the team; empty when none.", Computed: true},
+			"org_id": lookupOrgIDAttribute(),
+			"id":     schema.Int64Attribute{MarkdownDescription: "Id of the team.", Computed: true},
+			"email":  schema.StringAttribute{MarkdownDescription: "Email address of the team; empty when none.", Computed: true},
 		},
 	}
 }

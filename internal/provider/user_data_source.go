@@ -67,11 +67,7 @@ func (d *userDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 				Optional:            true, Computed: true,
 				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
-			"org_id": schema.Int64Attribute{
-				MarkdownDescription: "Organization to look in. Defaults to the provider's organization.",
-				Optional:            true, Computed: true,
-				Validators: []validator.Int64{int64validator.AtLeast(1)},
-			},
+			"org_id":           lookupOrgIDAttribute(),
 			"name":             schema.StringAttribute{MarkdownDescription: "Display name of the user.", Computed: true},
 			"org_role":         schema.StringAttribute{MarkdownDescription: "The user's basic role in the organization: `Viewer`, `Editor`, `Admin` or `None`.", Computed: true},
 			"is_grafana_admin": schema.BoolAttribute{MarkdownDescription: "Whether the user is a Grafana server admin.", Computed: true},
