@@ -171,10 +171,32 @@ func heldByContainedRoles(basic []grafana.Permission, others map[string][]grafan
 	return grafana.NormalizePermissions(held)
 }
 
-// removablePermissions returns the permissions of remove that the basic role
-// holds and that no contained role of others needs.
-func removablePermissions(basic, remove []grafana.Permission, others map[string][]grafana.Permission) []grafana.Permission {
-	return grafana.PermissionsMinus(permissionsIntersect(remove, basic), heldByContainedRoles(basic, others))
+// removablePermissions returns the permissions of remove that the basic
+// role holds and that no other custom role granted to it needs, and, by
+// role uid, those kept for another role. Grafana records no grants on a
+// basic role, so another role counts as granted when the basic role holds
+// all its permissions and not all of them are explained: explained is what
+// the removed grant owned plus Grafana's defaults. A role held in full only
+// because of this grant is no evidence of another (issue 16: such a role
+// kept a permission after every grant of it was gone).
+func removablePermissions(basic, remove, explained []grafana.Permission, others map[string][]grafana.Permission) ([]grafana.Permission, map[string][]grafana.Permission) {
+	removable := permissionsIntersect(remove, basic)
+	var kept map[string][]grafana.Permission
+	for uid, perms := range others {
+		if len(perms) == 0 || !permissionsContain(basic, perms) || permissionsContain(explained, perms) {
+			continue
+		}
+		if needed := permissionsIntersect(removable, perms); len(needed) > 0 {
+			if kept == nil {
+				kept = map[string][]grafana.Permission{}
+			}
+			kept[uid] = needed
+		}
+	}
+	for _, needed := range kept {
+		removable = grafana.PermissionsMinus(removable, needed)
+	}
+	return removable, kept
 }
 
 // sharedWithCustomRoles returns the permissions of candidates that the basic

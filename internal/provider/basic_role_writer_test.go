@@ -48,25 +48,40 @@ func TestPlannedGrant(t *testing.T) {
 
 func TestRemovablePermissions(t *testing.T) {
 	t.Parallel()
-	p, q, s, x := perm("p:read", "p:*"), perm("q:read", ""), perm("s:read", "s:*"), perm("x:read", "x:*")
+	p, q, s, x, d := perm("p:read", "p:*"), perm("q:read", ""), perm("s:read", "s:*"), perm("x:read", "x:*"), perm("d:read", "d:*")
+	type roles = map[string][]grafana.Permission
 	tests := []struct {
-		name          string
-		basic, remove []grafana.Permission
-		others        map[string][]grafana.Permission
-		want          []grafana.Permission
+		name                     string
+		basic, remove, explained []grafana.Permission
+		others                   roles
+		want                     []grafana.Permission
+		kept                     roles
 	}{
-		{"no other role", perms(p, q, x), perms(p, q), nil, perms(p, q)},
-		{"overlapping assigned role keeps shared permission", perms(p, q, s, x), perms(p, q), map[string][]grafana.Permission{"B": perms(p, s)}, perms(q)},
-		{"role contained in the removed one keeps it", perms(p, q, x), perms(p, q), map[string][]grafana.Permission{"B": perms(p)}, perms(q)},
-		{"role not held in full protects nothing", perms(p, q, x), perms(p, q), map[string][]grafana.Permission{"B": perms(p, s)}, perms(p, q)},
-		{"empty role protects nothing", perms(p, q), perms(p), map[string][]grafana.Permission{"B": nil}, perms(p)},
-		{"only what the basic role holds", perms(q), perms(p, q), nil, perms(q)},
+		{"no other role", perms(p, q, x), perms(p, q), perms(p, q), nil, perms(p, q), nil},
+		{"overlapping assigned role keeps shared permission", perms(p, q, s, x), perms(p, q), perms(p, q), roles{"B": perms(p, s)}, perms(q), roles{"B": perms(p)}},
+		// Issue 16: B is held in full only because of this grant, which
+		// is no evidence that B is granted too.
+		{"role contained in the removed grant protects nothing", perms(p, q, x), perms(p, q), perms(p, q), roles{"B": perms(p)}, perms(p, q), nil},
+		{"role explained by the grant and the defaults protects nothing", perms(p, q, d), perms(p, q), perms(p, q, d), roles{"B": perms(p, d)}, perms(p, q), nil},
+		{"role with a permission from elsewhere keeps it", perms(p, q, x), perms(p, q), perms(p, q), roles{"B": perms(p, x)}, perms(q), roles{"B": perms(p)}},
+		{"dropping part of a grant: what it still owns explains", perms(p, q, x), perms(q), perms(p, q), roles{"B": perms(p, q)}, perms(q), nil},
+		{"role not held in full protects nothing", perms(p, q, x), perms(p, q), perms(p, q), roles{"B": perms(p, s)}, perms(p, q), nil},
+		{"empty role protects nothing", perms(p, q), perms(p), perms(p), roles{"B": nil}, perms(p), nil},
+		{"only what the basic role holds", perms(q), perms(p, q), perms(p, q), nil, perms(q), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := removablePermissions(tt.basic, tt.remove, tt.others)
+			got, kept := removablePermissions(tt.basic, tt.remove, tt.explained, tt.others)
 			if !grafana.PermissionsEqual(got, tt.want) {
 				t.Errorf("removablePermissions = %v, want %v", got, tt.want)
+			}
+			if len(kept) != len(tt.kept) {
+				t.Fatalf("kept = %v, want %v", kept, tt.kept)
+			}
+			for uid, want := range tt.kept {
+				if !grafana.PermissionsEqual(kept[uid], want) {
+					t.Errorf("kept[%s] = %v, want %v", uid, kept[uid], want)
+				}
 			}
 		})
 	}

@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -66,9 +68,11 @@ func (r *builtinRoleAssignmentResource) Schema(_ context.Context, _ resource.Sch
 			"together with those the basic role holds because another assigned custom role carries them too, unless Grafana grants them by " +
 			"default (the fixed roles it grants the built-in role, from Grafana's published catalog; a fixed role the provider does not know " +
 			"counts as a default when the basic role holds it in full). Destroy removes exactly those, except a permission that another custom " +
-			"role still needs. A custom role counts as assigned to a basic role when the basic role holds all its permissions, unless its " +
-			"assignment was destroyed in the same run. (This is conservative: a permission can stay behind when another custom role that " +
-			"carries it is still held in full in a later run; one is never taken from another assignment.) " +
+			"role still needs. Grafana records no grants on a basic role, so another custom role counts as granted when the basic role holds " +
+			"all its permissions and not only because of this assignment and Grafana's defaults, unless its assignment is destroyed in the same " +
+			"run. The plan and the apply warn, naming the role, when a permission stays for that reason; if nothing grants that role, remove " +
+			"the permission by hand. An assignment whose role is held in full only through the destroyed one loses the shared permissions, " +
+			"and its next plan adds them back. " +
 			"The next plan restores permissions removed outside Terraform and follows changes of the role's permissions made outside Terraform. " +
 			"When `role_uid` refers to a `grafanarbac_custom_role` (`role_uid = grafanarbac_custom_role.<name>.uid`), the apply that changes " +
 			"that role's permissions also updates the basic role (the plan shows `granted_permissions` as known after apply); with a hard-coded " +
@@ -203,7 +207,8 @@ func (r *builtinRoleAssignmentResource) claim(ctx context.Context, plan builtinR
 }
 
 // warnDestroyLockOut warns when destroying the assignment takes
-// role-management permissions from the provider's own credentials.
+// role-management permissions from the provider's own credentials, and
+// when it will keep permissions for other roles (warnKept).
 func (r *builtinRoleAssignmentResource) warnDestroyLockOut(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.data == nil || req.State.Raw.IsNull() {
 		return
@@ -228,6 +233,12 @@ func (r *builtinRoleAssignmentResource) warnDestroyLockOut(ctx context.Context, 
 		var d diag.Diagnostics
 		if removed, d = permissionsFromSet(ctx, state.GrantedPermissions); d.HasError() {
 			return
+		}
+		client := orgClient(r.data, state.OrgID.ValueInt64())
+		if basic, err := r.data.reads.role(ctx, client, basicRoleUID(state.BuiltinRole.ValueString())); err == nil {
+			if _, kept, err := r.release(ctx, client, state.BuiltinRole.ValueString(), uid, basic.Permissions, removed, removed); err == nil {
+				r.warnKept(ctx, client, basic.UID, state.BuiltinRole.ValueString(), kept, &resp.Diagnostics)
+			}
 		}
 	}
 	warnSelfLockOut(ctx, r.data, path.Root("role_uid"), fmt.Sprintf("role %q", uid), state.BuiltinRole.ValueString(), removed, &resp.Diagnostics)
@@ -406,9 +417,11 @@ func (r *builtinRoleAssignmentResource) syncGrant(ctx context.Context, client *g
 	}
 
 	var granted, added []grafana.Permission
+	var kept map[string][]grafana.Permission
 	basicUID := basicRoleUID(m.BuiltinRole.ValueString())
 	err = r.data.editBasicRole(ctx, client, basicUID, func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
 		r.data.released.set(basicUID, uid, false)
+		kept = nil
 		added = grafana.PermissionsMinus(role.Permissions, current)
 		if plannedKnown {
 			granted = want
@@ -423,17 +436,20 @@ func (r *builtinRoleAssignmentResource) syncGrant(ctx context.Context, client *g
 		if len(drop) == 0 {
 			return next, nil
 		}
-		others, err := r.otherCustomRoles(ctx, client, basicUID, uid)
+		var removable []grafana.Permission
+		var err error
+		removable, kept, err = r.release(ctx, client, m.BuiltinRole.ValueString(), uid, current, drop, prior)
 		if err != nil {
 			return nil, err
 		}
-		return grafana.PermissionsMinus(next, removablePermissions(current, drop, others)), nil
+		return grafana.PermissionsMinus(next, removable), nil
 	})
 	if err != nil {
 		err = explainBuiltinGrant(ctx, r.data, err, grafana.Generation2, m)
 		assignmentAPIError(diags, fmt.Sprintf("grant role %q to built-in role %q", uid, m.BuiltinRole.ValueString()), err)
 		return types.Set{}, false
 	}
+	r.warnKept(ctx, client, basicUID, m.BuiltinRole.ValueString(), kept, diags)
 	if !plannedKnown {
 		return permissionsToSet(granted), true
 	}
@@ -584,16 +600,15 @@ func (r *builtinRoleAssignmentResource) Delete(ctx context.Context, req resource
 	// Released under the basic role's lock, even when this assignment owns
 	// nothing, so that the deletes that follow see it gone.
 	basicUID := basicRoleUID(builtin)
+	var kept map[string][]grafana.Permission
 	err := r.data.editBasicRole(ctx, client, basicUID, func(ctx context.Context, current []grafana.Permission) ([]grafana.Permission, error) {
 		r.data.released.set(basicUID, uid, true)
-		if len(permissionsIntersect(granted, current)) == 0 {
-			return current, nil
-		}
-		others, err := r.otherCustomRoles(ctx, client, basicUID, uid)
+		removable, k, err := r.release(ctx, client, builtin, uid, current, granted, granted)
 		if err != nil {
 			return nil, err
 		}
-		return grafana.PermissionsMinus(current, removablePermissions(current, granted, others)), nil
+		kept = k
+		return grafana.PermissionsMinus(current, removable), nil
 	})
 	if grafana.IsNotFound(err) {
 		return // no basic role, nothing to remove
@@ -601,7 +616,57 @@ func (r *builtinRoleAssignmentResource) Delete(ctx context.Context, req resource
 	if err != nil {
 		r.data.released.set(basicUID, uid, false)
 		assignmentAPIError(&resp.Diagnostics, fmt.Sprintf("remove the permissions of role %q from built-in role %q", uid, builtin), err)
+		return
 	}
+	r.warnKept(ctx, client, basicUID, builtin, kept, &resp.Diagnostics)
+}
+
+// release returns the permissions of remove that an assignment of role uid
+// to builtin, which owned owned, takes from the basic role holding current,
+// and those it keeps for other custom roles (removablePermissions). The
+// defaults are read only when another role may need a permission.
+func (r *builtinRoleAssignmentResource) release(ctx context.Context, client *grafana.Client, builtin, uid string, current, remove, owned []grafana.Permission) ([]grafana.Permission, map[string][]grafana.Permission, error) {
+	remove = permissionsIntersect(remove, current)
+	if len(remove) == 0 {
+		return nil, nil, nil
+	}
+	others, err := r.otherCustomRoles(ctx, client, basicRoleUID(builtin), uid)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, kept := removablePermissions(current, remove, owned, others); len(kept) == 0 {
+		return remove, nil, nil // skip reading the fixed roles
+	}
+	defaults, err := readDefaultPermissions(ctx, r.data, client, builtin, current)
+	if err != nil {
+		return nil, nil, err
+	}
+	removable, kept := removablePermissions(current, remove, permissionsUnion(owned, defaults), others)
+	return removable, kept, nil
+}
+
+// warnKept says which permissions stayed on the basic role for other roles
+// that look granted to it, and how to remove them if they are not.
+func (r *builtinRoleAssignmentResource) warnKept(ctx context.Context, client *grafana.Client, basicUID, builtin string, kept map[string][]grafana.Permission, diags *diag.Diagnostics) {
+	if len(kept) == 0 {
+		return
+	}
+	names := map[string]string{}
+	if roles, err := r.data.reads.roleList(ctx, client); err == nil {
+		for _, role := range roles {
+			names[role.UID] = role.Name
+		}
+	}
+	uids := slices.Sorted(maps.Keys(kept))
+	var lines []string
+	for _, uid := range uids {
+		lines = append(lines, fmt.Sprintf("for role %q (uid %s): %s", names[uid], uid, formatPermissionList(kept[uid])))
+	}
+	diags.AddWarning("Permissions kept for other roles",
+		fmt.Sprintf("Basic role %s keeps permissions this assignment owned, because it holds every permission of these custom roles, "+
+			"as it does when they are granted to %s:\n%s\n"+
+			"If none of them is granted to %s, remove these permissions from the basic role by hand.",
+			basicUID, builtin, strings.Join(lines, "\n"), builtin))
 }
 
 // otherCustomRoles are the permissions of the custom roles other than uid

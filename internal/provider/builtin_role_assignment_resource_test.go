@@ -886,8 +886,9 @@ func TestAccBuiltinRoleAssignment_importMissing(t *testing.T) {
 // Two custom roles share datasources:explore, the only permission of the
 // fixed role fixed:datasources:explorer (Editor's default, not Viewer's).
 // Granted to Viewer in two applies, in either order, then both destroyed:
-// basic_viewer loses the permission, though the fixed role looked held in
-// full once the first grant added it. Granted to Editor, which holds it by
+// basic_viewer loses the permission, though the fixed role, and a third
+// custom role that nothing grants, looked held in full once the first grant
+// added it. Granted to Editor, which holds it by
 // default, it stays.
 func TestAccBuiltinRoleAssignment_sharedPermission(t *testing.T) {
 	if acctest.Get(t).Real() {
@@ -897,8 +898,9 @@ func TestAccBuiltinRoleAssignment_sharedPermission(t *testing.T) {
 	for _, tc := range []struct {
 		name, builtin string
 		stays         bool
-		bFirst        bool
+		bFirst, alone bool
 	}{
+		{name: "Viewer, A alone", builtin: "Viewer", alone: true},
 		{name: "Viewer, A then B", builtin: "Viewer"},
 		{name: "Viewer, B then A", builtin: "Viewer", bFirst: true},
 		{name: "Editor holds it by default", builtin: "Editor", stays: true},
@@ -909,6 +911,9 @@ func TestAccBuiltinRoleAssignment_sharedPermission(t *testing.T) {
 			only := env.testPerms(t, 1)
 			roleA := env.createRole(t, []grafana.Permission{explore}, false)
 			roleB := env.createRole(t, []grafana.Permission{explore, only[0]}, false)
+			// Never granted, but held in full once A or B is: no reason to
+			// keep explore.
+			env.createRole(t, []grafana.Permission{explore}, false)
 			a := builtinAssignmentHCL("a", tc.builtin, roleA.UID, "")
 			b := builtinAssignmentHCL("b", tc.builtin, roleB.UID, "")
 			first := a
@@ -919,13 +924,17 @@ func TestAccBuiltinRoleAssignment_sharedPermission(t *testing.T) {
 			if tc.stays {
 				want, gone = gone[:1], gone[1:]
 			}
+			steps := []resource.TestStep{
+				{Config: env.config(first), ConfigPlanChecks: asgEmptyPlanAfterApply},
+				{Config: env.config(a, b), ConfigPlanChecks: asgEmptyPlanAfterApply, Check: basicHolds(env, tc.builtin, []grafana.Permission{explore, only[0]}, nil)},
+			}
+			if tc.alone {
+				steps = steps[:1]
+			}
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: env.factories,
 				CheckDestroy:             basicHolds(env, tc.builtin, want, gone),
-				Steps: []resource.TestStep{
-					{Config: env.config(first), ConfigPlanChecks: asgEmptyPlanAfterApply},
-					{Config: env.config(a, b), ConfigPlanChecks: asgEmptyPlanAfterApply, Check: basicHolds(env, tc.builtin, []grafana.Permission{explore, only[0]}, nil)},
-				},
+				Steps:                    steps,
 			})
 		})
 	}
