@@ -163,7 +163,7 @@ func (r *builtinRoleAssignmentResource) ModifyPlan(ctx context.Context, req reso
 			plan.ID = types.StringValue(assignmentID(plan.Global.ValueBool(), plan.OrgID.ValueInt64(), plan.BuiltinRole.ValueString(), plan.RoleUID.ValueString()))
 		}
 	}
-	plan.GrantedPermissions = r.planGrant(ctx, plan, state, &resp.Diagnostics)
+	plan.GrantedPermissions = r.planGrant(ctx, plan, state, req.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -247,7 +247,7 @@ func (r *builtinRoleAssignmentResource) warnDestroyLockOut(ctx context.Context, 
 // planGrant checks the assignment against the server and returns the
 // granted_permissions to plan: unknown when they cannot be known before the
 // apply (the role is created or changed by the same run).
-func (r *builtinRoleAssignmentResource) planGrant(ctx context.Context, plan builtinRoleAssignmentModel, state *builtinRoleAssignmentModel, diags *diag.Diagnostics) types.Set {
+func (r *builtinRoleAssignmentResource) planGrant(ctx context.Context, plan builtinRoleAssignmentModel, state *builtinRoleAssignmentModel, private privateState, diags *diag.Diagnostics) types.Set {
 	unknown := types.SetUnknown(permissionObjectType)
 	if r.data == nil {
 		return unknown
@@ -274,7 +274,12 @@ func (r *builtinRoleAssignmentResource) planGrant(ctx context.Context, plan buil
 	if plan.BuiltinRole.ValueString() == builtinRoleGrafanaAdmin {
 		target.GlobalOnly = "Grafana Admin assignments are global"
 	}
-	role := checkAssignableRole(ctx, r.data, plan.RoleUID.ValueString(), orgID, global, target, diags)
+	var role *grafana.Role
+	if known := r.recallRole(ctx, plan, state, private); known != nil {
+		role = checkRoleAssignable(ctx, r.data, known, orgID, global, target, diags)
+	} else {
+		role = checkAssignableRole(ctx, r.data, plan.RoleUID.ValueString(), orgID, global, target, diags)
+	}
 	if diags.HasError() || gen == grafana.Generation1 {
 		return permissionsToSet(nil)
 	}
@@ -299,6 +304,37 @@ func (r *builtinRoleAssignmentResource) planGrant(ctx context.Context, plan buil
 		return unknown
 	}
 	return permissionsToSet(granted)
+}
+
+// recallRole is the role as the assignment's last refresh or apply read
+// it, when refresh = "changed" and the role list shows it unchanged since
+// (role_refresh.go); nil for a new assignment.
+func (r *builtinRoleAssignmentResource) recallRole(ctx context.Context, plan builtinRoleAssignmentModel, state *builtinRoleAssignmentModel, private privateState) *grafana.Role {
+	if state == nil {
+		return nil
+	}
+	return r.data.recallRole(ctx, orgClient(r.data, plan.OrgID.ValueInt64()), private, plan.RoleUID.ValueString())
+}
+
+// noteRole keeps the role as Grafana has it in the private state, for
+// recallRole. With refresh = "changed" and the role unchanged since it was
+// kept, nothing is read. A role that is gone leaves the state as it is:
+// the basic role still holds what was granted, and only destroying this
+// resource removes it. The plan shows an update, which fails until the
+// role exists again or the resource is removed.
+func (r *builtinRoleAssignmentResource) noteRole(ctx context.Context, client *grafana.Client, uid string, private privateState, diags *diag.Diagnostics) {
+	if r.data.recallRole(ctx, client, private, uid) != nil {
+		return
+	}
+	role, err := r.data.reads.role(ctx, client, uid)
+	switch {
+	case grafana.IsNotFound(err):
+		tflog.Warn(ctx, "assigned role no longer exists", map[string]any{"uid": uid})
+	case err != nil:
+		assignmentAPIError(diags, fmt.Sprintf("read role %q", uid), err)
+	default:
+		diags.Append(rememberRole(ctx, private, role)...)
+	}
 }
 
 // grantFor is what an assignment of role to builtin owns on a basic role
@@ -384,7 +420,7 @@ func (r *builtinRoleAssignmentResource) Create(ctx context.Context, req resource
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 	var read diag.Diagnostics
-	if found := r.read(ctx, gen, &m, &read); !found && !read.HasError() {
+	if found := r.read(ctx, gen, &m, resp.Private, &read); !found && !read.HasError() {
 		read.AddError("Assignment not found after creating it",
 			fmt.Sprintf("Grafana accepted the grant of role %q to %q but does not list it. Please report this issue.", uid, builtin))
 	}
@@ -463,7 +499,7 @@ func (r *builtinRoleAssignmentResource) syncGrant(ctx context.Context, client *g
 }
 
 // read refreshes m from the server and reports whether the assignment exists.
-func (r *builtinRoleAssignmentResource) read(ctx context.Context, gen grafana.Generation, m *builtinRoleAssignmentModel, diags *diag.Diagnostics) bool {
+func (r *builtinRoleAssignmentResource) read(ctx context.Context, gen grafana.Generation, m *builtinRoleAssignmentModel, private privateState, diags *diag.Diagnostics) bool {
 	client := orgClient(r.data, m.OrgID.ValueInt64())
 	builtin, uid := m.BuiltinRole.ValueString(), m.RoleUID.ValueString()
 	m.ID = types.StringValue(assignmentID(m.Global.ValueBool(), m.OrgID.ValueInt64(), builtin, uid))
@@ -477,14 +513,35 @@ func (r *builtinRoleAssignmentResource) read(ctx context.Context, gen grafana.Ge
 		return slices.ContainsFunc(byBuiltin[builtin], func(role grafana.Role) bool { return role.UID == uid })
 	}
 
+	if m.GrantedPermissions.IsNull() {
+		return r.readImported(ctx, client, m, diags)
+	}
+	r.noteRole(ctx, client, uid, private, diags)
+	if diags.HasError() {
+		return false
+	}
+	basic, ok := r.readBasicRole(ctx, client, builtin, diags)
+	if !ok {
+		return false
+	}
+	prior, d := permissionsFromSet(ctx, m.GrantedPermissions)
+	diags.Append(d...)
+	// What was removed outside Terraform drops out of the state, so that the
+	// plan shows it being added back.
+	m.GrantedPermissions = permissionsToSet(permissionsIntersect(prior, basic.Permissions))
+	return true
+}
+
+// readImported fills in the granted_permissions of an imported assignment.
+// What the assignment added cannot be known: it takes the role's
+// permissions, all on the basic role, except Grafana's defaults. A role the
+// basic role does not hold in full is not assigned: nothing to import.
+func (r *builtinRoleAssignmentResource) readImported(ctx context.Context, client *grafana.Client, m *builtinRoleAssignmentModel, diags *diag.Diagnostics) bool {
+	builtin, uid := m.BuiltinRole.ValueString(), m.RoleUID.ValueString()
 	role, err := r.data.reads.role(ctx, client, uid)
 	switch {
 	case grafana.IsNotFound(err):
-		// Keep the state: the basic role still holds what was granted, and
-		// only destroying this resource removes it. The plan shows an update,
-		// which fails until the role exists again or the resource is removed.
-		tflog.Warn(ctx, "assigned role no longer exists", map[string]any{"uid": uid})
-		role = nil
+		return false
 	case err != nil:
 		assignmentAPIError(diags, fmt.Sprintf("read role %q", uid), err)
 		return false
@@ -493,27 +550,15 @@ func (r *builtinRoleAssignmentResource) read(ctx context.Context, gen grafana.Ge
 	if !ok {
 		return false
 	}
-	if m.GrantedPermissions.IsNull() {
-		// Import: what the assignment added cannot be known. Take the
-		// role's permissions, all on the basic role, except Grafana's
-		// defaults. A role the basic role does not hold in full is not
-		// assigned: nothing to import.
-		if role == nil || !permissionsContain(basic.Permissions, role.Permissions) {
-			return false
-		}
-		defaults, err := readDefaultPermissions(ctx, r.data, client, builtin, basic.Permissions)
-		if err != nil {
-			assignmentAPIError(diags, "read fixed roles", err)
-			return false
-		}
-		m.GrantedPermissions = permissionsToSet(grafana.PermissionsMinus(role.Permissions, defaults))
-		return true
+	if !permissionsContain(basic.Permissions, role.Permissions) {
+		return false
 	}
-	prior, d := permissionsFromSet(ctx, m.GrantedPermissions)
-	diags.Append(d...)
-	// What was removed outside Terraform drops out of the state, so that the
-	// plan shows it being added back.
-	m.GrantedPermissions = permissionsToSet(permissionsIntersect(prior, basic.Permissions))
+	defaults, err := readDefaultPermissions(ctx, r.data, client, builtin, basic.Permissions)
+	if err != nil {
+		assignmentAPIError(diags, "read fixed roles", err)
+		return false
+	}
+	m.GrantedPermissions = permissionsToSet(grafana.PermissionsMinus(role.Permissions, defaults))
 	return true
 }
 
@@ -528,7 +573,7 @@ func (r *builtinRoleAssignmentResource) Read(ctx context.Context, req resource.R
 		return
 	}
 	r.data.changing.markRefreshed()
-	found := r.read(ctx, gen, &state, &resp.Diagnostics)
+	found := r.read(ctx, gen, &state, resp.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -564,12 +609,14 @@ func (r *builtinRoleAssignmentResource) Update(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	granted, ok := r.syncGrant(ctx, orgClient(r.data, m.OrgID.ValueInt64()), m, prior, plan.GrantedPermissions, &resp.Diagnostics)
+	client := orgClient(r.data, m.OrgID.ValueInt64())
+	granted, ok := r.syncGrant(ctx, client, m, prior, plan.GrantedPermissions, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	m.GrantedPermissions = granted
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	r.noteRole(ctx, client, m.RoleUID.ValueString(), resp.Private, &resp.Diagnostics)
 }
 
 func (r *builtinRoleAssignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

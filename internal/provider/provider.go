@@ -188,8 +188,9 @@ func (p *grafanarbacProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"refresh": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "How a refresh reads custom roles. `" + refreshFull + "` (the default) reads each role whole. `" + refreshChanged +
-					"` reads the role list once per organization and reads a role whole only when its `version`, `created` or `updated` " +
-					"moved since the provider last read it: Grafana raises the version on every change made through its API, UI and " +
+					"` reads the role list once per organization and reads a custom role whole only when its `version`, `created` or `updated` " +
+					"moved since the provider last read it, for `grafanarbac_custom_role` and for the role of a `grafanarbac_builtin_role_assignment` " +
+					"(which plans from the role's permissions): Grafana raises the version on every change made through its API, UI and " +
 					"provisioning. It cannot see a change that leaves them alone: an edit made directly in Grafana's database, a " +
 					"migration of scopes in a Grafana upgrade, or a role deleted and recreated with the same uid and version within " +
 					"the same second. May be set with `" + envRefresh + "`.",

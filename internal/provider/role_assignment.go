@@ -159,6 +159,13 @@ func checkAssignableRole(ctx context.Context, data *providerData, uid string, or
 		diags.AddAttributeError(uidPath, "Cannot read role", fmt.Sprintf("Reading role %q to check the assignment: %s", uid, err))
 		return nil
 	}
+	return checkRoleAssignable(ctx, data, role, orgID, global, target, diags)
+}
+
+// checkRoleAssignable is checkAssignableRole on a role already read: it
+// returns role, or nil when the assignment cannot be made.
+func checkRoleAssignable(ctx context.Context, data *providerData, role *grafana.Role, orgID int64, global bool, target assignmentTarget, diags *diag.Diagnostics) *grafana.Role {
+	uidPath, uid := path.Root("role_uid"), role.UID
 	switch roleKind(role.Name) {
 	case roleKindBasic:
 		if target.RefuseBasic {

@@ -43,14 +43,7 @@ func stampOf(r *grafana.Role) roleStamp {
 
 // rememberStamp records what a full read of role saw.
 func rememberStamp(ctx context.Context, private privateState, role *grafana.Role) diag.Diagnostics {
-	if private == nil {
-		return nil
-	}
-	b, err := json.Marshal(stampOf(role))
-	if err != nil {
-		return nil // cannot happen: plain fields; a missing stamp only costs a read
-	}
-	return private.SetKey(ctx, roleStampKey, b)
+	return setPrivateJSON(ctx, private, roleStampKey, stampOf(role))
 }
 
 // roleUnchanged reports whether the role list shows role uid exactly as the
@@ -58,17 +51,81 @@ func rememberStamp(ctx context.Context, private privateState, role *grafana.Role
 // Any doubt (no stamp, not listed, the list failing) answers false: the
 // full read then decides.
 func (d *providerData) roleUnchanged(ctx context.Context, client *grafana.Client, private privateState, uid string) bool {
-	if d.refresh != refreshChanged || private == nil {
+	if d.refresh != refreshChanged {
 		return false
 	}
-	b, diags := private.GetKey(ctx, roleStampKey)
-	if diags.HasError() || len(b) == 0 {
+	seen, ok := privateJSON[roleStamp](ctx, private, roleStampKey)
+	if !ok {
 		return false
 	}
-	var seen roleStamp
-	if json.Unmarshal(b, &seen) != nil {
-		return false
-	}
+	_, ok = d.listedAsSeen(ctx, client, uid, seen)
+	return ok
+}
+
+// listedAsSeen is role uid as the org's role list shows it (no
+// permissions), when the list shows it as seen.
+func (d *providerData) listedAsSeen(ctx context.Context, client *grafana.Client, uid string, seen roleStamp) (grafana.Role, bool) {
 	listed, found, err := d.reads.listedRole(ctx, client, uid)
-	return err == nil && found && stampOf(&listed) == seen
+	return listed, err == nil && found && stampOf(&listed) == seen
+}
+
+// roleContentKey names the private state entry of a built-in role
+// assignment: its role as the last full read saw it. The assignment plans
+// from the role's permissions, which the role list does not carry.
+const roleContentKey = "role"
+
+type roleContent struct {
+	UID string `json:"uid"` // two roles made in one second may share a stamp
+	roleStamp
+	Permissions []grafana.Permission `json:"permissions"`
+}
+
+// rememberRole records what a full read of role saw, permissions included.
+func rememberRole(ctx context.Context, private privateState, role *grafana.Role) diag.Diagnostics {
+	return setPrivateJSON(ctx, private, roleContentKey, roleContent{role.UID, stampOf(role), nonNilPermissions(role.Permissions)})
+}
+
+// recallRole is custom role uid as rememberRole recorded it, when
+// refresh = "changed" and the role list shows it unchanged since: what a
+// full read would return. Otherwise nil, and the caller reads the role.
+// Fixed roles are always read: Grafana declares them in its code, and an
+// upgrade may change them without moving what the list shows.
+func (d *providerData) recallRole(ctx context.Context, client *grafana.Client, private privateState, uid string) *grafana.Role {
+	if d.refresh != refreshChanged {
+		return nil
+	}
+	seen, ok := privateJSON[roleContent](ctx, private, roleContentKey)
+	if !ok || seen.UID != uid {
+		return nil
+	}
+	listed, ok := d.listedAsSeen(ctx, client, uid, seen.roleStamp)
+	if !ok || roleKind(listed.Name) != roleKindCustom {
+		return nil
+	}
+	listed.Permissions = seen.Permissions
+	return &listed
+}
+
+// privateJSON decodes the private state entry key; ok is false when it is
+// missing or unreadable (a missing entry only costs a read).
+func privateJSON[T any](ctx context.Context, private privateState, key string) (v T, ok bool) {
+	if private == nil {
+		return v, false
+	}
+	b, diags := private.GetKey(ctx, key)
+	if diags.HasError() || len(b) == 0 {
+		return v, false
+	}
+	return v, json.Unmarshal(b, &v) == nil
+}
+
+func setPrivateJSON(ctx context.Context, private privateState, key string, v any) diag.Diagnostics {
+	if private == nil {
+		return nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil // cannot happen: plain fields; a missing entry only costs a read
+	}
+	return private.SetKey(ctx, key, b)
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/acctest"
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/emulator"
@@ -94,6 +96,91 @@ resource "grafanarbac_custom_role" "r%d" {
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
+			},
+		},
+	})
+}
+
+// A built-in role assignment plans from its role's permissions. With
+// refresh = "changed" a no-op plan takes them from what its last read kept
+// while the role list shows the role unchanged, and still sees an update
+// of the role and a delete and recreate with the same uid and version.
+func TestAccBuiltinRoleAssignment_refreshChanged(t *testing.T) {
+	g := startOwnEmulator(t, emulator.Config{})
+	ctx := context.Background()
+	if gen, err := g.Client.Generation(ctx); err != nil || gen != grafana.Generation2 {
+		t.Skipf("generation 1 assigns roles by reference and reads no role permissions (generation %v, %v)", gen, err)
+	}
+	perms := func(scopes ...string) []grafana.Permission {
+		var out []grafana.Permission
+		for _, s := range scopes {
+			out = append(out, grafana.Permission{Action: "teams:read", Scope: s})
+		}
+		return out
+	}
+	role, err := g.Client.CreateRole(ctx, grafana.CreateRoleRequest{UID: "refresh-b", Name: "custom:refresh:b", Permissions: perms("teams:id:1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const addr = "grafanarbac_builtin_role_assignment.b"
+	cfg := providerBlockHCL(fmt.Sprintf("url = %q", g.URL), fmt.Sprintf("auth = %q", g.Auth), `refresh = "changed"`) + `
+resource "grafanarbac_builtin_role_assignment" "b" {
+  builtin_role = "Viewer"
+  role_uid     = "refresh-b"
+}
+`
+	granted := func(scopes ...string) []statecheck.StateCheck {
+		return []statecheck.StateCheck{statecheck.ExpectKnownValue(addr, tfjsonpath.New("granted_permissions"), asgPermsCheck(perms(scopes...)...))}
+	}
+	updated := resource.ConfigPlanChecks{
+		PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+		PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	}
+	var before map[string]int
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactoriesWithEnv(nil),
+		Steps: []resource.TestStep{
+			{
+				Config:            cfg,
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: granted("teams:id:1"),
+			},
+			{PreConfig: func() { before = emulatorRequestCounts(t, g) }, Config: cfg, PlanOnly: true},
+			{
+				PreConfig: func() {
+					after := emulatorRequestCounts(t, g)
+					// Each plan lists the roles once and reads basic_viewer (the
+					// list carries no permissions), but not the assigned role.
+					reads := after["GET /api/access-control/roles/:uid"] - before["GET /api/access-control/roles/:uid"]
+					lists := after["GET /api/access-control/roles"] - before["GET /api/access-control/roles"]
+					if lists == 0 || reads != lists {
+						t.Errorf("a no-op plan listed roles %d times and read %d one by one, want as many reads as lists (basic_viewer)", lists, reads)
+					}
+					if _, err := g.Client.UpdateRole(ctx, role.UID, grafana.UpdateRoleRequest{Name: role.Name, Permissions: perms("teams:id:1", "teams:id:2")}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:            cfg,
+				ConfigPlanChecks:  updated,
+				ConfigStateChecks: granted("teams:id:1", "teams:id:2"),
+			},
+			{
+				PreConfig: func() {
+					r, err := g.Client.GetRole(ctx, role.UID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := g.Client.DeleteRole(ctx, r.UID, grafana.DeleteRoleOptions{Force: true}); err != nil {
+						t.Fatal(err)
+					}
+					time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
+					if _, err := g.Client.CreateRole(ctx, grafana.CreateRoleRequest{UID: r.UID, Name: r.Name, Version: r.Version, Permissions: perms("teams:id:1", "teams:id:2", "teams:id:3")}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:            cfg,
+				ConfigPlanChecks:  updated,
+				ConfigStateChecks: granted("teams:id:1", "teams:id:2", "teams:id:3"),
 			},
 		},
 	})
