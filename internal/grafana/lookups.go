@@ -93,21 +93,28 @@ const teamPage = 1000
 func (c *Client) ListTeams(ctx context.Context) ([]Team, error) {
 	var all []Team
 	for page := 1; ; page++ {
-		var out struct {
-			TotalCount int    `json:"totalCount"`
-			Teams      []Team `json:"teams"`
-		}
-		err := c.do(ctx, &request{
-			method: http.MethodGet, path: "/api/teams/search",
-			query: url.Values{"page": {strconv.Itoa(page)}, "perpage": {strconv.Itoa(teamPage)}},
-			out:   &out, idempotent: true,
-		})
+		teams, total, err := c.TeamsPage(ctx, page, teamPage)
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, out.Teams...)
-		if len(out.Teams) < teamPage || len(all) >= out.TotalCount {
+		all = append(all, teams...)
+		if len(teams) < teamPage || len(all) >= total {
 			return all, nil
 		}
 	}
+}
+
+// TeamsPage is one page (from 1) of the teams of the client's org that the
+// credentials may read, and how many there are in all.
+func (c *Client) TeamsPage(ctx context.Context, page, perPage int) (teams []Team, total int, err error) {
+	var out struct {
+		TotalCount int    `json:"totalCount"`
+		Teams      []Team `json:"teams"`
+	}
+	err = c.do(ctx, &request{
+		method: http.MethodGet, path: "/api/teams/search",
+		query: url.Values{"page": {strconv.Itoa(page)}, "perpage": {strconv.Itoa(perPage)}},
+		out:   &out, idempotent: true,
+	})
+	return out.Teams, out.TotalCount, err
 }

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -147,5 +149,105 @@ func (b *roleBatcher) fetch(kind cacheKind, batch *roleBatch) {
 		batch.roles, batch.err = batch.client.SearchTeamRoles(batch.ctx, batch.ids, true)
 	} else {
 		batch.roles, batch.err = batch.client.SearchUserRoles(batch.ctx, batch.ids, true)
+	}
+}
+
+// Up-front reads of an org's team roles (generation 2). A reader waiting on
+// a search holds one of Terraform's -parallelism slots, so a search gathers
+// at most that many teams: a refresh of 100 teams made 10 to 85 searches.
+// So when a process that has written nothing (a plan's refresh) asks for a
+// second team of an org, and the org has at most teamPrefetchMax teams, the
+// roles of all its teams are read at once: one list of the teams and a
+// search per batchMax of them. Reading teams the configuration does not
+// manage costs less than a search per ten teams it does. Any failure leaves
+// the searches above to answer.
+const teamPrefetchMax = 500
+
+type teamPrefetch struct {
+	asked map[int64]bool // distinct teams asked for before it started
+	done  chan struct{}  // nil until it starts; closed when it ends
+}
+
+// prefetchTeamRoles starts or waits for the up-front read of the org's
+// team roles, as the rules above say; it fills the cache, or nothing.
+func (c *readCache) prefetchTeamRoles(ctx context.Context, client *grafana.Client, teamID int64) {
+	org := client.OrgID()
+	c.mu.Lock()
+	if c.writes > 0 {
+		c.mu.Unlock()
+		return
+	}
+	if c.teamPrefetches == nil {
+		c.teamPrefetches = map[int64]*teamPrefetch{}
+	}
+	p := c.teamPrefetches[org]
+	if p == nil {
+		p = &teamPrefetch{asked: map[int64]bool{}}
+		c.teamPrefetches[org] = p
+	}
+	if p.done != nil {
+		c.mu.Unlock()
+		select {
+		case <-p.done:
+		case <-ctx.Done():
+		}
+		return
+	}
+	p.asked[teamID] = true
+	if len(p.asked) < 2 {
+		c.mu.Unlock()
+		return
+	}
+	p.done = make(chan struct{})
+	p.asked = nil
+	c.mu.Unlock()
+	defer close(p.done)
+	c.fillTeamRoles(ctx, client)
+}
+
+func (c *readCache) fillTeamRoles(ctx context.Context, client *grafana.Client) {
+	if gen, err := client.Generation(ctx); err != nil || gen != grafana.Generation2 {
+		return
+	}
+	teams, total, err := client.TeamsPage(ctx, 1, teamPrefetchMax)
+	if err != nil || len(teams) < total || len(teams) > teamPrefetchMax {
+		return
+	}
+	var (
+		mu    sync.Mutex
+		found = map[int64][]grafana.Role{}
+		wg    sync.WaitGroup
+	)
+	for chunk := range slices.Chunk(teams, batchMax) {
+		ids := make([]int64, len(chunk))
+		for i, t := range chunk {
+			ids[i] = t.ID
+		}
+		wg.Go(func() {
+			roles, _ := client.SearchTeamRoles(ctx, ids, true) // a failed chunk's teams are read as they are asked for
+			mu.Lock()
+			defer mu.Unlock()
+			for id, r := range roles {
+				found[id] = r
+			}
+		})
+	}
+	wg.Wait()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.writes > 0 {
+		return // a write may have changed what was read
+	}
+	for id, roles := range found {
+		key := cacheKey{cacheTeamRoles, client.OrgID(), strconv.FormatInt(id, 10)}
+		if _, ok := c.entries[key]; ok {
+			continue // read or being read already
+		}
+		e := &cacheEntry{done: make(chan struct{}), val: roles}
+		close(e.done)
+		if c.entries == nil {
+			c.entries = map[cacheKey]*cacheEntry{}
+		}
+		c.entries[key] = e
 	}
 }

@@ -40,20 +40,27 @@ func resetEmulatorCounts(t *testing.T, url string) {
 	resp.Body.Close()
 }
 
-// Reads of many teams and users at once go out as a few searches, and each
-// reader gets exactly what its single read returns: hidden roles, global
-// roles of users, nothing of another org, 404 for an id that is gone.
-func TestReadCacheBatchesTeamAndUserRoles(t *testing.T) {
+// startGen12 starts an emulator of generation 12 and an admin's client of it.
+func startGen12(t *testing.T) (*emulator.Server, *grafana.Client) {
+	t.Helper()
 	srv, err := emulator.NewServer(emulator.Config{Generation: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer srv.Close()
-	ctx := context.Background()
+	t.Cleanup(srv.Close)
 	client, err := grafana.New(grafana.Config{URL: srv.URL, Auth: "admin:admin"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return srv, client
+}
+
+// Reads of many teams and users at once go out as a few searches, and each
+// reader gets exactly what its single read returns: hidden roles, global
+// roles of users, nothing of another org, 404 for an id that is gone.
+func TestReadCacheBatchesTeamAndUserRoles(t *testing.T) {
+	srv, client := startGen12(t)
+	ctx := context.Background()
 	perm := []grafana.Permission{{Action: "teams:read", Scope: "teams:*"}}
 	role := func(name string, hidden, global bool) string {
 		r, err := client.CreateRole(ctx, grafana.CreateRoleRequest{Name: name, Hidden: hidden, Global: global, Permissions: perm})
@@ -206,5 +213,106 @@ func TestReadCacheBatchRefusedFallsBack(t *testing.T) {
 	}
 	if n := count["GET /api/access-control/teams/7/roles"]; n != 2 {
 		t.Errorf("single reads: %d, want 2", n)
+	}
+}
+
+// A refresh reads teams ten at a time, as Terraform's -parallelism does, so
+// searches alone would gather about ten teams each. From the second team
+// on, the roles of all the org's teams come from one list and a search per
+// 100, and every reader still gets what its single read returns. A process
+// that has written reads only what it asks for, and so does one in an org
+// with more than teamPrefetchMax teams.
+func TestReadCachePrefetchesTeamRoles(t *testing.T) {
+	srv, client := startGen12(t)
+	ctx := context.Background()
+	r, err := client.CreateRole(ctx, grafana.CreateRoleRequest{Name: "custom:p:r", Permissions: []grafana.Permission{{Action: "teams:read", Scope: "teams:*"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	createTeams := func(from, to int) (ids []int64) {
+		for i := from; i < to; i++ {
+			id, err := client.CreateTeam(ctx, fmt.Sprintf("prefetch-team-%d", i), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i%2 == 0 {
+				if err := client.AddTeamRole(ctx, id, r.UID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	// readAll reads ids with ten readers, each taking the next id when done.
+	readAll := func(c *readCache, ids []int64) map[int64][]grafana.Role {
+		next := make(chan int64)
+		go func() {
+			defer close(next)
+			for _, id := range ids {
+				next <- id
+			}
+		}()
+		var mu sync.Mutex
+		got := map[int64][]grafana.Role{}
+		var wg sync.WaitGroup
+		for range 10 {
+			wg.Go(func() {
+				for id := range next {
+					roles, err := c.teamRoles(ctx, client, id)
+					if err != nil {
+						t.Errorf("team %d: %v", id, err)
+					}
+					mu.Lock()
+					got[id] = roles
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		return got
+	}
+	ids := createTeams(0, 150)
+
+	resetEmulatorCounts(t, srv.URL)
+	got := readAll(&readCache{}, ids)
+	counts := emulatorCounts(t, srv.URL)
+	for _, id := range ids {
+		want, err := client.ListTeamRoles(ctx, id, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got[id], want) {
+			t.Errorf("team %d: prefetched %+v, single read %+v", id, got[id], want)
+		}
+	}
+	if n := counts["GET /api/teams/search"]; n != 1 {
+		t.Errorf("team lists: %d, want 1", n)
+	}
+	// The first team's own search, and two of 100 and 50 for all.
+	if n := counts["POST /api/access-control/teams/roles/search"]; n > 4 {
+		t.Errorf("team searches: %d, want 3 (at most 4)", n)
+	}
+	if n := counts["GET /api/access-control/teams/:teamId/roles"]; n != 0 {
+		t.Errorf("single team reads: %d, want 0", n)
+	}
+
+	resetEmulatorCounts(t, srv.URL)
+	var wrote readCache
+	wrote.forgetTeamRoles(client.OrgID(), ids[0])
+	readAll(&wrote, ids)
+	if n := emulatorCounts(t, srv.URL)["GET /api/teams/search"]; n != 0 {
+		t.Errorf("team lists after a write: %d, want 0", n)
+	}
+
+	createTeams(150, teamPrefetchMax+1)
+	resetEmulatorCounts(t, srv.URL)
+	readAll(&readCache{}, ids)
+	counts = emulatorCounts(t, srv.URL)
+	if n := counts["GET /api/teams/search"]; n != 1 {
+		t.Errorf("team lists with %d teams: %d, want 1", teamPrefetchMax+1, n)
+	}
+	if n := counts["POST /api/access-control/teams/roles/search"]; n < 10 {
+		t.Errorf("team searches with %d teams: %d, want one per reader wave (at least 10)", teamPrefetchMax+1, n)
 	}
 }

@@ -35,6 +35,11 @@ type readCache struct {
 	// assignment of one does not need to ask Grafana whether it exists yet.
 	planned map[string]bool
 	batches roleBatcher
+	// writes counts forget calls: a prefetch started before one is stale.
+	writes uint64
+	// teamPrefetches are the up-front reads of an org's team roles, by org
+	// (batch_reads.go).
+	teamPrefetches map[int64]*teamPrefetch
 }
 
 type cacheKind uint8
@@ -121,6 +126,7 @@ func definiteAnswer(err error) bool {
 func (c *readCache) forget(match func(cacheKey) bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.writes++
 	maps.DeleteFunc(c.entries, func(k cacheKey, _ *cacheEntry) bool { return match(k) })
 }
 
@@ -258,6 +264,7 @@ func (c *readCache) team(ctx context.Context, client *grafana.Client, teamID int
 
 // teamRoles lists a team's roles, hidden ones included.
 func (c *readCache) teamRoles(ctx context.Context, client *grafana.Client, teamID int64) ([]grafana.Role, error) {
+	c.prefetchTeamRoles(ctx, client, teamID)
 	v, err := cached[[]grafana.Role](c.load(ctx, cacheKey{cacheTeamRoles, client.OrgID(), strconv.FormatInt(teamID, 10)}, func(ctx context.Context) (any, error) {
 		return c.batches.roles(ctx, client, cacheTeamRoles, teamID)
 	}))
