@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -285,5 +287,52 @@ func TestJudgeRefreshChanged(t *testing.T) {
 	writeTable(&b, ms[len(ms)-1:])
 	if !strings.Contains(b.String(), `| plan (no changes), refresh = "changed" |`) {
 		t.Errorf("row label: %s", b.String())
+	}
+}
+
+func TestScaleState(t *testing.T) {
+	tmpl := `{"version": 4, "lineage": "l", "resources": [
+  {"mode": "managed", "type": "grafanarbac_custom_role", "name": "r", "instances": [
+    {"index_key": 0, "private": "eyJ9", "attributes": {"uid": "bench-0", "name": "custom:bench:0", "org_id": 1,
+      "permissions": [{"action": "folders:read", "scope": "folders:uid:bench-0"}]}}]},
+  {"mode": "managed", "type": "grafanarbac_team_role_assignment", "name": "t", "instances": [
+    {"index_key": 0, "attributes": {"id": "1:99:bench-0", "team_id": 99, "role_uid": "bench-0", "org_id": 1}}]},
+  {"mode": "managed", "type": "grafanarbac_builtin_role_assignment", "name": "b", "instances": [
+    {"index_key": 0, "attributes": {"id": "1:Viewer:bench-0", "builtin_role": "Viewer", "role_uid": "bench-0", "org_id": 1}}]}]}`
+	out, err := scaleState([]byte(tmpl), estate{N: 20, TeamIDs: []int64{7, 8}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st struct {
+		Lineage   string
+		Resources []struct {
+			Name      string
+			Instances []map[string]any
+		}
+	}
+	if err := json.Unmarshal(out, &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Lineage != "l" || len(st.Resources) != 3 {
+		t.Fatalf("scaled state: %s", out)
+	}
+	counts := map[string]int{"r": 20, "t": 20, "b": 2}
+	for _, r := range st.Resources {
+		if len(r.Instances) != counts[r.Name] {
+			t.Errorf("%s: %d instances, want %d", r.Name, len(r.Instances), counts[r.Name])
+		}
+	}
+	r13, t13, b1 := st.Resources[0].Instances[13], st.Resources[1].Instances[13], st.Resources[2].Instances[1]
+	if _, ok := r13["private"]; ok || r13["index_key"] != 13.0 {
+		t.Errorf("r[13] keeps private state or its index: %v", r13)
+	}
+	if got := fmt.Sprint(r13["attributes"]); !strings.Contains(got, "uid:bench-13") || !strings.Contains(got, "name:custom:bench:13") || !strings.Contains(got, "folders:uid:bench-13") {
+		t.Errorf("r[13] = %s", got)
+	}
+	if got := fmt.Sprint(t13["attributes"]); !strings.Contains(got, "id:1:8:bench-13") || !strings.Contains(got, "team_id:8") {
+		t.Errorf("t[13] = %s", got)
+	}
+	if got := fmt.Sprint(b1["attributes"]); !strings.Contains(got, "id:1:Editor:bench-1") || !strings.Contains(got, "builtin_role:Editor") {
+		t.Errorf("b[1] = %s", got)
 	}
 }

@@ -43,6 +43,16 @@ type options struct {
 	noDestroy   bool
 	// refreshChanged also runs the plans with refresh = "changed".
 	refreshChanged bool
+	// cpuProfile, when set, is where the provider processes of each
+	// measured command write CPU profiles (a directory per command).
+	cpuProfile string
+	// seed makes the estate directly (seed.go) instead of measuring the
+	// apply; the destroy is skipped too.
+	seed bool
+	// noFloors skips the floors' commands (their columns read 0).
+	noFloors bool
+	// ops are the operations to measure (all when empty).
+	ops []string
 }
 
 func main() {
@@ -55,7 +65,16 @@ func main() {
 	latency := flag.String("latency", "0,25ms", "comma-separated latencies the emulator adds to every access-control request; the plans run at each")
 	noDestroy := flag.Bool("no-destroy", false, "skip the destroy (the emulator and the state are thrown away anyway): the slowest operation at large N")
 	refreshChanged := flag.Bool("refresh-changed", true, `also run the plans with the provider's refresh = "changed"`)
+	cpuProfile := flag.String("cpuprofile", "", "directory for CPU profiles of the provider processes: one subdirectory per measured command, one profile per process (merge them with go tool pprof)")
+	seed := flag.Bool("seed", false, "make the estate directly in the emulator and the states (no apply, no destroy): the plans at sizes whose apply would take too long")
+	noFloors := flag.Bool("no-floors", false, "skip the floors (their columns read 0)")
+	ops := flag.String("ops", "", "comma-separated operations to measure: apply, plan, plan-changed, destroy (default all)")
 	flag.Parse()
+	opList, err := parseOps(*ops)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
 	ns, err := parseSizes(*sizes)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -67,7 +86,8 @@ func main() {
 		os.Exit(2)
 	}
 	opts := options{sizes: ns, generation: *generation, out: *out, goBench: *goBench, parallelism: *parallelism, keep: *keep,
-		latencies: lats, noDestroy: *noDestroy, refreshChanged: *refreshChanged}
+		latencies: lats, noDestroy: *noDestroy, refreshChanged: *refreshChanged, cpuProfile: *cpuProfile,
+		seed: *seed, noFloors: *noFloors, ops: opList}
 	if err := run(opts); err != nil {
 		fmt.Fprintln(os.Stderr, "bench failed:", err)
 		os.Exit(1)
@@ -83,6 +103,24 @@ func parseSizes(s string) ([]int, error) {
 			return nil, fmt.Errorf("-n: %q is not a size (a positive integer)", part)
 		}
 		out = append(out, n)
+	}
+	return out, nil
+}
+
+var opNames = map[string]string{"apply": opApply, "plan": opPlan, "plan-changed": opPlanChanged, "destroy": opDestroy}
+
+// parseOps reads "apply,plan"; empty is every operation.
+func parseOps(s string) ([]string, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var out []string
+	for part := range strings.SplitSeq(s, ",") {
+		op, ok := opNames[strings.TrimSpace(part)]
+		if !ok {
+			return nil, fmt.Errorf("-ops: %q is not one of apply, plan, plan-changed, destroy", part)
+		}
+		out = append(out, op)
 	}
 	return out, nil
 }
@@ -185,6 +223,15 @@ func run(opts options) error {
 type bench struct {
 	tf, exe, cli, tmp string
 	opts              options
+	templates         map[string][]byte // seed.go, made once
+}
+
+// measured tells whether op runs in this benchmark.
+func (b *bench) measured(op string) bool {
+	if b.opts.seed && (op == opApply || op == opDestroy) {
+		return false
+	}
+	return len(b.opts.ops) == 0 || slices.Contains(b.opts.ops, op)
 }
 
 // measureSize runs the four operations on an estate of size n and on its floor.
@@ -239,21 +286,28 @@ func (b *bench) measureSize(ctx context.Context, n int) ([]measurement, error) {
 			_, _, _ = b.terraform(ctx, dir, env, []string{"destroy", "-auto-approve"}, 0, "cleanup")
 		}
 	}()
+	if b.opts.seed {
+		if err := b.seed(ctx, client, e, env, map[string]string{"provider": provDir, "floor": floorDir, "pluginfloor": pluginFloorDir}); err != nil {
+			return nil, err
+		}
+	}
 	for _, op := range operations {
-		if op == opDestroy && b.opts.noDestroy {
+		if op == opDestroy && b.opts.noDestroy || !b.measured(op) {
 			continue
 		}
 		m := measurement{N: n, Op: op, Resources: e.resources()}
-		floor, floorCPU, err := b.timed(ctx, floorDir, env, op, e)
-		if err != nil {
-			return nil, fmt.Errorf("floor, %s: %w", op, err)
+		if !b.opts.noFloors {
+			floor, floorCPU, err := b.timed(ctx, floorDir, env, op, e)
+			if err != nil {
+				return nil, fmt.Errorf("floor, %s: %w", op, err)
+			}
+			m.FloorSeconds, m.FloorCPUSeconds = floor.Seconds(), floorCPU.Seconds()
+			pluginFloor, pluginFloorCPU, err := b.timed(ctx, pluginFloorDir, env, op, e)
+			if err != nil {
+				return nil, fmt.Errorf("plugin floor, %s: %w", op, err)
+			}
+			m.PluginFloorSeconds, m.PluginFloorCPUSeconds = pluginFloor.Seconds(), pluginFloorCPU.Seconds()
 		}
-		m.FloorSeconds, m.FloorCPUSeconds = floor.Seconds(), floorCPU.Seconds()
-		pluginFloor, pluginFloorCPU, err := b.timed(ctx, pluginFloorDir, env, op, e)
-		if err != nil {
-			return nil, fmt.Errorf("plugin floor, %s: %w", op, err)
-		}
-		m.PluginFloorSeconds, m.PluginFloorCPUSeconds = pluginFloor.Seconds(), pluginFloorCPU.Seconds()
 
 		// Apply and destroy change the estate, so they run once, without
 		// latency (at N=1000 they take minutes); the plans run at each.
@@ -288,10 +342,42 @@ func (b *bench) measureSize(ctx context.Context, n int) ([]measurement, error) {
 			clear(applied)
 		}
 	}
-	if b.opts.noDestroy {
+	if b.opts.noDestroy || b.opts.seed || !b.measured(opDestroy) {
 		clear(applied) // the emulator and the state go with this run
 	}
 	return out, nil
+}
+
+// seed makes the estate in the emulator and writes the three states
+// (seed.go). With refresh = "changed" measured, a refresh-only apply then
+// lets the provider keep in the state what its refresh compares with.
+func (b *bench) seed(ctx context.Context, client *grafana.Client, e estate, env []string, dirs map[string]string) error {
+	step(fmt.Sprintf("N=%d: seeding the estate", e.N))
+	if b.templates == nil {
+		t, err := b.stateTemplates(ctx, env)
+		if err != nil {
+			return err
+		}
+		b.templates = t
+	}
+	if err := seedEmulator(ctx, client, e); err != nil {
+		return err
+	}
+	for kind, dir := range dirs {
+		st, err := scaleState(b.templates[kind], e)
+		if err != nil {
+			return fmt.Errorf("scaling the %s state: %w", kind, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "terraform.tfstate"), st, 0o600); err != nil {
+			return err
+		}
+	}
+	if b.opts.refreshChanged {
+		if _, _, err := b.terraform(ctx, dirs["provider"], env, []string{"apply", "-refresh-only", "-auto-approve"}, 0, "seed-refresh"); err != nil {
+			return fmt.Errorf("refresh after seeding: %w", err)
+		}
+	}
+	return nil
 }
 
 // measureProvider runs m.Op on the provider's configuration and fills in
@@ -299,6 +385,16 @@ func (b *bench) measureSize(ctx context.Context, n int) ([]measurement, error) {
 func (b *bench) measureProvider(ctx context.Context, url, dir string, env []string, e estate, m *measurement) error {
 	if err := resetStats(ctx, url); err != nil {
 		return err
+	}
+	if b.opts.cpuProfile != "" {
+		dir, err := filepath.Abs(filepath.Join(b.opts.cpuProfile, profileDirName(*m)))
+		if err == nil {
+			err = os.MkdirAll(dir, 0o755)
+		}
+		if err != nil {
+			return err
+		}
+		env = append(slices.Clip(env), "GRAFANARBAC_CPUPROFILE="+dir)
 	}
 	w := watchRSS(b.exe, 20*time.Millisecond)
 	took, cpu, err := b.timed(ctx, dir, env, m.Op, e)
@@ -376,6 +472,16 @@ func (b *bench) terraform(ctx context.Context, dir string, env []string, args []
 		return exit.ExitCode(), cpu, nil
 	}
 	return 0, cpu, err
+}
+
+// profileDirName names the profiles of one measured command, such as
+// n1000-plan-no-changes-0s-refresh-changed.
+func profileDirName(m measurement) string {
+	name := fmt.Sprintf("n%d-%s-%s", m.N, m.Op, m.Latency)
+	if m.RefreshChanged {
+		name += "-refresh-changed"
+	}
+	return strings.NewReplacer(" ", "-", "(", "", ")", "").Replace(name)
 }
 
 func (b *bench) logPath(dir, op string) string {
