@@ -212,6 +212,9 @@ func (r *customRoleResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
+	if unchangedPlan(ctx, r.data, req) {
+		return // nothing to plan: the version stays with the content
+	}
 	var plan, config customRoleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -560,9 +563,20 @@ func (r *customRoleResource) Read(ctx context.Context, req resource.ReadRequest,
 		roleAPIError(&resp.Diagnostics, "read", state.Name.ValueString(), err)
 		return
 	}
-	r.setFromRole(ctx, &state, role)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	read := state
+	r.setFromRole(ctx, &read, role)
+	if !read.same(state) { // encoding the state again is most of a no-op Read's cost
+		resp.Diagnostics.Append(resp.State.Set(ctx, read)...)
+	}
 	resp.Diagnostics.Append(rememberStamp(ctx, resp.Private, role)...)
+}
+
+// same reports whether m and o hold the same values.
+func (m customRoleModel) same(o customRoleModel) bool {
+	return m.UID.Equal(o.UID) && m.OrgID.Equal(o.OrgID) && m.Name.Equal(o.Name) && m.DisplayName.Equal(o.DisplayName) &&
+		m.Description.Equal(o.Description) && m.Group.Equal(o.Group) && m.Hidden.Equal(o.Hidden) && m.Global.Equal(o.Global) &&
+		m.Permissions.Equal(o.Permissions) && m.Version.Equal(o.Version) && m.AutoIncrementVersion.Equal(o.AutoIncrementVersion) &&
+		m.ForceDelete.Equal(o.ForceDelete)
 }
 
 func (r *customRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -95,6 +95,13 @@ func (r *teamRoleAssignmentResource) Configure(_ context.Context, req resource.C
 var teamAssignmentTarget = assignmentTarget{Kind: "team", RefuseBasic: true}
 
 func (r *teamRoleAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if unchangedPlan(ctx, r.data, req) {
+		var plan teamRoleAssignmentModel
+		if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); !resp.Diagnostics.HasError() {
+			r.claim(ctx, plan, resp)
+		}
+		return
+	}
 	plan, state, ok := planAssignment[teamRoleAssignmentModel](ctx, r.data, req, resp)
 	if !ok {
 		return
@@ -203,8 +210,10 @@ func (r *teamRoleAssignmentResource) Read(ctx context.Context, req resource.Read
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	state.ID = types.StringValue(assignmentID(false, orgID, strconv.FormatInt(teamID, 10), uid))
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	if id := types.StringValue(assignmentID(false, orgID, strconv.FormatInt(teamID, 10), uid)); !id.Equal(state.ID) {
+		state.ID = id
+		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	}
 }
 
 // Update only runs for the computed id: every argument replaces the assignment.
