@@ -130,8 +130,15 @@ func (r *roleAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	orgID, uid := plan.OrgID.ValueInt64(), plan.RoleUID.ValueString()
 	plan.ID = types.StringValue(roleAssignmentsID(orgID, uid))
+	var stated []statedGrant
+	for _, id := range knownSetValues(plan.Teams, types.Int64.ValueInt64) {
+		stated = append(stated, teamGrant(orgID, id, uid))
+	}
+	for _, id := range slices.Concat(knownSetValues(plan.Users, types.Int64.ValueInt64), knownSetValues(plan.ServiceAccounts, types.Int64.ValueInt64)) {
+		stated = append(stated, userGrant(orgID, id, false, uid))
+	}
 	r.data.covers.claimCover(ctx, resp.Private, roleCover(orgID, uid),
-		fmt.Sprintf("grafanarbac_role_assignments of role %q in organization %d", uid, orgID), path.Root("role_uid"), &resp.Diagnostics)
+		fmt.Sprintf("grafanarbac_role_assignments of role %q in organization %d", uid, orgID), stated, path.Root("role_uid"), &resp.Diagnostics)
 	unchanged := state != nil && plan.OrgID.Equal(state.OrgID) && plan.RoleUID.Equal(state.RoleUID) &&
 		plan.Users.Equal(state.Users) && plan.Teams.Equal(state.Teams) && plan.ServiceAccounts.Equal(state.ServiceAccounts)
 	if !unchanged {

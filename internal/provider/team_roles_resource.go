@@ -109,8 +109,12 @@ func (r *teamRolesResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	}
 	orgID, teamID := plan.OrgID.ValueInt64(), plan.TeamID.ValueInt64()
 	plan.ID = types.StringValue(teamRolesID(orgID, teamID))
+	var stated []statedGrant
+	for _, uid := range knownSetValues(plan.RoleUIDs, types.String.ValueString) {
+		stated = append(stated, teamGrant(orgID, teamID, uid))
+	}
 	r.data.covers.claimCover(ctx, resp.Private, teamCover(orgID, teamID),
-		fmt.Sprintf("grafanarbac_team_roles of team %d in organization %d", teamID, orgID), path.Root("team_id"), &resp.Diagnostics)
+		fmt.Sprintf("grafanarbac_team_roles of team %d in organization %d", teamID, orgID), stated, path.Root("team_id"), &resp.Diagnostics)
 	unchanged := state != nil && plan.OrgID.Equal(state.OrgID) && plan.TeamID.Equal(state.TeamID) && plan.RoleUIDs.Equal(state.RoleUIDs)
 	if !unchanged {
 		if missing, _ := planTeam(ctx, r.data, orgID, teamID, &resp.Diagnostics); missing {

@@ -134,8 +134,12 @@ func (r *userRolesResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		return
 	}
 	plan.ID = types.StringValue(plan.importID())
+	var stated []statedGrant
+	for _, uid := range knownSetValues(plan.RoleUIDs, types.String.ValueString) {
+		stated = append(stated, userGrant(plan.OrgID.ValueInt64(), plan.UserID.ValueInt64(), plan.Global.ValueBool(), uid))
+	}
 	r.data.covers.claimCover(ctx, resp.Private, userCover(plan.OrgID.ValueInt64(), plan.UserID.ValueInt64()),
-		fmt.Sprintf("grafanarbac_user_roles of user %d %s", plan.UserID.ValueInt64(), userRolesWhere(plan.OrgID.ValueInt64())), path.Root("user_id"), &resp.Diagnostics)
+		fmt.Sprintf("grafanarbac_user_roles of user %d %s", plan.UserID.ValueInt64(), userRolesWhere(plan.OrgID.ValueInt64())), stated, path.Root("user_id"), &resp.Diagnostics)
 	unchanged := state != nil && plan.OrgID.Equal(state.OrgID) && plan.UserID.Equal(state.UserID) &&
 		plan.Global.Equal(state.Global) && plan.RoleUIDs.Equal(state.RoleUIDs)
 	if !unchanged {
