@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -22,9 +23,10 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = (*roleAssignmentsResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*roleAssignmentsResource)(nil)
-	_ resource.ResourceWithImportState = (*roleAssignmentsResource)(nil)
+	_ resource.ResourceWithConfigure      = (*roleAssignmentsResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*roleAssignmentsResource)(nil)
+	_ resource.ResourceWithImportState    = (*roleAssignmentsResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*roleAssignmentsResource)(nil)
 )
 
 // NewRoleAssignmentsResource is the grafanarbac_role_assignments resource.
@@ -72,7 +74,8 @@ func (r *roleAssignmentsResource) Schema(_ context.Context, _ resource.SchemaReq
 			MarkdownDescription: "Ids of exactly the " + what + " that hold the role in the organization; empty when left out.",
 			ElementType:         types.Int64Type,
 			Optional:            true, Computed: true,
-			Default: setdefault.StaticValue(emptyIDSet),
+			Default:    setdefault.StaticValue(emptyIDSet),
+			Validators: []validator.Set{setvalidator.ValueInt64sAre(int64validator.AtLeast(1))},
 		}
 	}
 	resp.Schema = schema.Schema{
@@ -83,8 +86,10 @@ func (r *roleAssignmentsResource) Schema(_ context.Context, _ resource.SchemaReq
 			"never a grant made outside Terraform since.\n\n" +
 			"Grafana 9 and later (generation 2). From 9.2 it reads and writes `/api/access-control/roles/:uid/assignments`; " +
 			"before 9.2 it reads the roles of every member, service account and team (an Admin of the organization) and adds " +
-			"and removes one grant at a time. Do not also grant this role in this organization with " +
-			"`grafanarbac_team_role_assignment` or `grafanarbac_user_role_assignment`: the two would undo each other.",
+			"and removes one grant at a time.\n\n" +
+			"Do not also grant this role in this organization with `grafanarbac_team_role_assignment` or " +
+			"`grafanarbac_user_role_assignment`, nor beside `grafanarbac_team_roles` or `grafanarbac_user_roles` of a team or user " +
+			"that either of them grants it to: the two would undo each other, and the plan fails naming both.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<org_id>:<role_uid>`: the import ID.",
@@ -113,6 +118,25 @@ func (r *roleAssignmentsResource) Schema(_ context.Context, _ resource.SchemaReq
 func (r *roleAssignmentsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if data := providerDataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
 		r.data = data
+	}
+}
+
+// ValidateConfig refuses an id in both users and service_accounts: an
+// account is one or the other; from 9.2 Grafana refuses the wrong listing,
+// and before it the plan would never settle.
+func (r *roleAssignmentsResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg roleAssignmentsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	users := knownSetValues(cfg.Users, types.Int64.ValueInt64)
+	for _, id := range sortedSet(knownSetValues(cfg.ServiceAccounts, types.Int64.ValueInt64)) {
+		if slices.Contains(users, id) {
+			resp.Diagnostics.AddAttributeError(path.Root("service_accounts"), "Id in both users and service_accounts",
+				fmt.Sprintf("Id %d is listed in users and in service_accounts. A service account belongs in service_accounts only, "+
+					"a user in users only (the grafanarbac_user and grafanarbac_service_account data sources tell them apart).", id))
+		}
 	}
 }
 
