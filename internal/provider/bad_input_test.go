@@ -257,7 +257,8 @@ type badInputFixtures struct {
 	teamName string
 	userID   int64
 	login    string // the user's
-	// saName is a service account's name (generation 2; "" otherwise).
+	// saID and saName are a service account's (generation 2; 0 and "" otherwise).
+	saID   int64
 	saName string
 	// managedUID is a managed role of the provider's org ("" when Grafana
 	// lists none).
@@ -304,6 +305,7 @@ func newBadInputFixtures(t *testing.T, env *acctest.Env) badInputFixtures {
 		if err != nil {
 			t.Fatalf("creating a service account: %v", err)
 		}
+		fx.saID = sa.ID
 		t.Cleanup(func() {
 			if err := env.Client.DeleteServiceAccount(context.Background(), sa.ID); err != nil && !grafana.IsNotFound(err) {
 				t.Errorf("deleting the service account: %v", err)
@@ -621,6 +623,16 @@ func authoritativeBadInputCases(t *testing.T, env *acctest.Env, fx badInputFixtu
 	cases = append(cases,
 		badInputCase{name: "role_assignments basic role", config: holders(`role_uid = "basic_viewer"`),
 			expect: diagPattern(`Basic role cannot be assigned.*"basic_viewer" is a basic role.*to a team or user`)},
+		badInputCase{name: "role_assignments team missing", config: holders("role_uid = " + uid + "\nteams = [987654]"),
+			expect: diagPattern(`Team not found.*No team with id 987654 in organization 1.*Check teams`)},
+		badInputCase{name: "role_assignments user missing", config: holders("role_uid = " + uid + "\nusers = [987654]"),
+			expect: diagPattern(`User not found.*No user with id 987654 in organization 1.*Check users`)},
+		badInputCase{name: "role_assignments service account missing", config: holders("role_uid = " + uid + "\nservice_accounts = [987654]"),
+			expect: diagPattern(`Service account not found.*No service account with id 987654 in organization 1.*Check service_accounts`)},
+		badInputCase{name: "role_assignments service account in users", config: holders(fmt.Sprintf("role_uid = %s\nusers = [%d]", uid, fx.saID)),
+			expect: diagPattern(fmt.Sprintf(`A service account listed in users.*Id %d in organization 1 is a service account, not a user\. Move it to service_accounts`, fx.saID))},
+		badInputCase{name: "role_assignments user in service_accounts", config: holders(fmt.Sprintf("role_uid = %s\nservice_accounts = [%d]", uid, fx.userID)),
+			expect: diagPattern(fmt.Sprintf(`A user listed in service_accounts.*Id %d in organization 1 is a user, not a service account\. Move it to users`, fx.userID))},
 		badInputCase{name: "role_assignments role missing", apply: true, config: holders(fmt.Sprintf("role_uid = \"no_such_role_uid\"\nusers = [%d]", fx.userID)),
 			expect: diagPattern(`Cannot set the holders of role "no_such_role_uid" in organization 1.*404.*does not exist in this organization`)},
 		badInputCase{name: "role_assignments data source role missing", config: ds("grafanarbac_role_assignments", "role_uid = "+hclQuote(fx.roleUID+"x")),

@@ -156,7 +156,7 @@ func (c *coverClaims) claimCover(ctx context.Context, private privateState, cove
 				what, strings.Join(named, "; "), coverAdvice))
 	}
 	for _, x := range conflicts {
-		who, harm := "this resource grants it", "each apply would undo the other's"
+		who, harm := "this resource grants it", "each apply would undo the other's change"
 		switch {
 		case x.mine && x.theirs:
 			who, harm = "both grant it", "a destroy of either would take a grant the other still states"

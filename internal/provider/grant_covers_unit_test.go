@@ -85,9 +85,9 @@ func TestCoverClaimsAuthoritativePairs(t *testing.T) {
 		stater string // the name of the one that grants it
 	}{
 		{"role lists the team, team omits the role", holdersOf(1, "r", []int64{5}, nil), rolesOfTeam(1, 5, "s"),
-			cross, `whether team 5 holds role "r" in organization 1, and %s grants it: each apply would undo the other's`, "holders of r in 1"},
+			cross, `whether team 5 holds role "r" in organization 1, and %s grants it: each apply would undo the other's change`, "holders of r in 1"},
 		{"team lists the role, role omits the team", holdersOf(1, "r", []int64{6}, nil), rolesOfTeam(1, 5, "r"),
-			cross, `whether team 5 holds role "r" in organization 1, and %s grants it: each apply would undo the other's`, "roles of team 5 in 1"},
+			cross, `whether team 5 holds role "r" in organization 1, and %s grants it: each apply would undo the other's change`, "roles of team 5 in 1"},
 		{"both state the grant", holdersOf(1, "r", []int64{5}, nil), rolesOfTeam(1, 5, "r"),
 			cross, `and both grant it: a destroy of either would take a grant the other still states`, ""},
 		{"role lists the user, user omits the role", holdersOf(1, "r", nil, []int64{7}), rolesOfUser(1, 7),

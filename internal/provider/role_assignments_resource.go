@@ -170,11 +170,75 @@ func (r *roleAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 			return
 		}
 		checkAssignableRole(ctx, r.data, uid, orgID, false, roleHoldersTarget, &resp.Diagnostics)
+		r.checkHolders(ctx, orgClient(r.data, orgID), plan, state, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// checkHolders refuses, at plan, ids that name nothing in the organization
+// or an account of the other kind (Grafana refuses them at apply, and before
+// 9.2 only after the grants before them are made). Ids already in state are
+// not read again; a read that fails otherwise (403) leaves the check to
+// Grafana.
+func (r *roleAssignmentsResource) checkHolders(ctx context.Context, client *grafana.Client, plan roleAssignmentsModel, state *roleAssignmentsModel, diags *diag.Diagnostics) {
+	added := func(planned, stated types.Set) []int64 {
+		ids := sortedSet(knownSetValues(planned, types.Int64.ValueInt64))
+		if state != nil {
+			ids = idsMinus(ids, knownSetValues(stated, types.Int64.ValueInt64))
+		}
+		return ids
+	}
+	var teams, users, accounts types.Set
+	if state != nil {
+		teams, users, accounts = state.Teams, state.Users, state.ServiceAccounts
+	}
+	for _, id := range added(plan.Teams, teams) {
+		if _, err := r.data.reads.team(ctx, client, id); grafana.IsNotFound(err) {
+			diags.AddAttributeError(path.Root("teams"), "Team not found",
+				fmt.Sprintf("No team with id %d in organization %d. Check teams (the grafanarbac_team data source finds a team by name).", id, client.OrgID()))
+		}
+	}
+	// kind is "user", "service account" (a user that GET
+	// /api/serviceaccounts/:id finds) or "" (none); known is false when a
+	// read failed.
+	kind := func(id int64) (kind string, known bool) {
+		if _, err := r.data.reads.userRoles(ctx, client, id); err != nil {
+			return "", grafana.IsNotFound(err)
+		}
+		_, err := client.GetServiceAccount(ctx, id)
+		switch {
+		case err == nil:
+			return "service account", true
+		case grafana.IsNotFound(err):
+			return "user", true
+		}
+		return "", false
+	}
+	for _, list := range []struct {
+		attr, want, summary string
+		ids                 []int64
+	}{
+		{"users", "user", "User not found", added(plan.Users, users)},
+		{"service_accounts", "service account", "Service account not found", added(plan.ServiceAccounts, accounts)},
+	} {
+		for _, id := range list.ids {
+			got, known := kind(id)
+			switch {
+			case !known || got == list.want:
+			case got == "":
+				diags.AddAttributeError(path.Root(list.attr), list.summary,
+					fmt.Sprintf("No %s with id %d in organization %d. Check %s (the grafanarbac_user and grafanarbac_service_account data sources find ids by name).",
+						list.want, id, client.OrgID(), list.attr))
+			default:
+				other := map[string]string{"user": "users", "service account": "service_accounts"}[got]
+				diags.AddAttributeError(path.Root(list.attr), fmt.Sprintf("A %s listed in %s", got, list.attr),
+					fmt.Sprintf("Id %d in organization %d is a %s, not a %s. Move it to %s.", id, client.OrgID(), got, list.want, other))
+			}
+		}
+	}
 }
 
 func roleAssignmentsID(orgID int64, uid string) string {
