@@ -7,10 +7,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // coverClaims extend the per-run claims (grantClaims) to the authoritative
@@ -79,18 +77,6 @@ func userGrant(orgID, userID int64, global bool, uid string) statedGrant {
 		where = "globally"
 	}
 	return statedGrant{userGrantCovers(orgID, userID, global, uid), fmt.Sprintf("user %d holds role %q %s", userID, uid, where)}
-}
-
-// knownSetValues are the known elements of a set of T (types.String or
-// types.Int64): an element unknown at plan can be checked at apply only.
-func knownSetValues[T attr.Value, V any](s types.Set, value func(T) V) []V {
-	var out []V
-	for _, e := range s.Elements() {
-		if v, ok := e.(T); ok && !v.IsUnknown() && !v.IsNull() {
-			out = append(out, value(v))
-		}
-	}
-	return out
 }
 
 const coverAdvice = "Keep one of them: manage this grant either in the authoritative resource or with the per-item resource, " +

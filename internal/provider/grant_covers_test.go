@@ -87,6 +87,15 @@ func TestAccAuthoritativePairsConflict(t *testing.T) {
 		return resource.TestStep{Config: env.config(hcl...), PlanOnly: true, ExpectError: expect}
 	}
 	safe := env.config(holders("", fmt.Sprint(holderID)), teamRoles(other.UID), userRoles(other.UID))
+	// A role created by the same run: its uid is unknown at plan, and the
+	// check runs when Terraform plans the resource again during the apply.
+	madeHolders := fmt.Sprintf(`resource "grafanarbac_custom_role" "made" {
+  name = %q
+}
+resource "grafanarbac_role_assignments" "made" {
+  role_uid = grafanarbac_custom_role.made.uid
+  teams    = [%d]
+}`, env.randName("custom:acc:made"), team)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 env.preCheck,
 		ProtoV6ProviderFactories: env.factories,
@@ -98,6 +107,7 @@ func TestAccAuthoritativePairsConflict(t *testing.T) {
 			plan(bothNamed(conflict, roleName, userName), holders("", fmt.Sprint(user)), userRoles()),
 			plan(bothNamed(conflict, roleName, userName), holders("", ""), userRoles(role.UID)),
 			plan(regexp.MustCompile(regexp.QuoteMeta(userGrant)), holders("", ""), userRoles(role.UID)),
+			{Config: env.config(madeHolders, teamRoles(other.UID)), ExpectError: bothNamed(conflict, "grafanarbac_role_assignments of role", teamName)},
 			{
 				Config:           safe,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
