@@ -602,12 +602,17 @@ func authoritativeBadInputCases(t *testing.T, env *acctest.Env, fx badInputFixtu
 			expect: diagPattern(`org_id value must be at least 1, got: 0`)},
 	}
 	if fx.managedUID != "" {
-		cases = append(cases,
-			badInputCase{name: "team_roles managed role", config: teamRoles(fmt.Sprintf("team_id = %d\nrole_uids = [%q]", fx.teamID, fx.managedUID)),
-				expect: diagPattern(`Managed role cannot be assigned.*Assign a fixed or custom role instead`)},
-			badInputCase{name: "user_roles managed role", config: userRoles(fmt.Sprintf("user_id = %d\nrole_uids = [%q]", fx.userID, fx.managedUID)),
-				expect: diagPattern(`Managed role cannot be assigned`)},
-		)
+		managed := []badInputCase{
+			{name: "team_roles managed role", config: teamRoles(fmt.Sprintf("team_id = %d\nrole_uids = [%q]", fx.teamID, fx.managedUID))},
+			{name: "user_roles managed role", config: userRoles(fmt.Sprintf("user_id = %d\nrole_uids = [%q]", fx.userID, fx.managedUID))},
+		}
+		if env.Generation(t) == grafana.Generation2 {
+			managed = append(managed, badInputCase{name: "role_assignments managed role", config: holders("role_uid = " + hclQuote(fx.managedUID))})
+		}
+		for _, c := range managed {
+			c.expect = diagPattern(`Managed role cannot be assigned.*Assign a fixed or custom role instead`)
+			cases = append(cases, c)
+		}
 	}
 	if env.Generation(t) == grafana.Generation1 {
 		// Each names the release it needs.
@@ -642,10 +647,6 @@ func authoritativeBadInputCases(t *testing.T, env *acctest.Env, fx badInputFixtu
 		badInputCase{name: "service_account data source id missing", config: ds("grafanarbac_service_account", "id = 987654"),
 			expect: diagPattern(`Service account not found.*no service account has id 987654`)},
 	)
-	if fx.managedUID != "" {
-		cases = append(cases, badInputCase{name: "role_assignments managed role", config: holders("role_uid = " + hclQuote(fx.managedUID)),
-			expect: diagPattern(`Managed role cannot be assigned`)})
-	}
 	return cases
 }
 
