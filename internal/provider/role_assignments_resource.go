@@ -71,7 +71,8 @@ func (r *roleAssignmentsResource) Metadata(_ context.Context, req resource.Metad
 func (r *roleAssignmentsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	ids := func(what string) schema.SetAttribute {
 		return schema.SetAttribute{
-			MarkdownDescription: "Ids of exactly the " + what + " that hold the role in the organization; empty when left out.",
+			MarkdownDescription: "Ids of exactly the " + what + " that hold the role in the organization; empty when left out. " +
+				"An id that is none of the organization's " + what + " fails the plan.",
 			ElementType:         types.Int64Type,
 			Optional:            true, Computed: true,
 			Default:    setdefault.StaticValue(emptyIDSet),
