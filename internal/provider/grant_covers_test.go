@@ -103,10 +103,10 @@ resource "grafanarbac_role_assignments" "made" {
 			plan(bothNamed(conflict, roleName, teamName), holders(fmt.Sprint(team), ""), teamRoles(other.UID)),
 			plan(bothNamed(conflict, roleName, teamName), holders("", ""), teamRoles(role.UID)),
 			plan(bothNamed(conflict, roleName, teamName), holders(fmt.Sprint(team), ""), teamRoles(role.UID)),
-			plan(regexp.MustCompile(regexp.QuoteMeta(teamGrant)), holders(fmt.Sprint(team), ""), teamRoles()),
+			plan(asgErr(conflict, teamGrant), holders(fmt.Sprint(team), ""), teamRoles()),
 			plan(bothNamed(conflict, roleName, userName), holders("", fmt.Sprint(user)), userRoles()),
 			plan(bothNamed(conflict, roleName, userName), holders("", ""), userRoles(role.UID)),
-			plan(regexp.MustCompile(regexp.QuoteMeta(userGrant)), holders("", ""), userRoles(role.UID)),
+			plan(asgErr(conflict, userGrant), holders("", ""), userRoles(role.UID)),
 			{Config: env.config(madeHolders, teamRoles(other.UID)), ExpectError: bothNamed(conflict, "grafanarbac_role_assignments of role", teamName)},
 			{
 				Config:           safe,
