@@ -88,29 +88,43 @@ func parseOfficialItem(raw []byte) (officialItem, error) {
 	return item, nil
 }
 
+// officialMover is the StateMover for a source type of the official
+// provider: move reads the raw state and sets resp.TargetState; its error
+// stops the move, which leaves the source as it was.
+func officialMover(typeName string, move func(context.Context, []byte, *resource.MoveStateResponse) error) resource.StateMover {
+	return resource.StateMover{StateMover: func(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
+		if !isOfficialSource(req, typeName) || req.SourceRawState == nil {
+			return // another mover's, or none
+		}
+		// Every layout recorded (4.x) is schema version 0; another is not known.
+		err := fmt.Errorf("its schema version is %d, and only version 0 (the official provider 4.x) is known", req.SourceSchemaVersion)
+		if req.SourceSchemaVersion == 0 {
+			err = move(ctx, req.SourceRawState.JSON, resp)
+		}
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot move "+typeName, err.Error()+". The state is left as it was.")
+		}
+	}}
+}
+
 // moveOfficialItem is the StateMover shared by the two per-item resources:
 // it reads the source, refuses a grant of the other kind and lets set store it.
 func moveOfficialItem(wantTeam bool, set func(context.Context, officialItem, *resource.MoveStateResponse)) resource.StateMover {
-	return resource.StateMover{StateMover: func(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
-		if !isOfficialSource(req, officialItemType) || req.SourceRawState == nil {
-			return // another mover's, or none
-		}
-		item, err := parseOfficialItem(req.SourceRawState.JSON)
+	return officialMover(officialItemType, func(ctx context.Context, raw []byte, resp *resource.MoveStateResponse) error {
+		item, err := parseOfficialItem(raw)
 		if err != nil {
-			resp.Diagnostics.AddError("Cannot move "+officialItemType, err.Error()+". The state is left as it was.")
-			return
+			return err
 		}
 		if (item.Kind == "team") != wantTeam {
 			other := "grafanarbac_user_role_assignment"
 			if item.Kind == "team" {
 				other = "grafanarbac_team_role_assignment"
 			}
-			resp.Diagnostics.AddError("Cannot move "+officialItemType,
-				fmt.Sprintf("It grants role %q to a %s; move it to %s instead. The state is left as it was.", item.RoleUID, strings.ReplaceAll(item.Kind, "_", " "), other))
-			return
+			return fmt.Errorf("It grants role %q to a %s; move it to %s instead", item.RoleUID, strings.ReplaceAll(item.Kind, "_", " "), other)
 		}
 		set(ctx, item, resp)
-	}}
+		return nil
+	})
 }
 
 func (r *teamRoleAssignmentResource) MoveState(context.Context) []resource.StateMover {
@@ -192,19 +206,16 @@ func parseOfficialRoleAssignment(raw []byte) (grafana.RoleAssignments, int64, er
 // MoveState takes a grafana_role_assignment. Its private state starts empty,
 // so the first refresh records the holders found as confirmed, as an import does.
 func (r *roleAssignmentsResource) MoveState(context.Context) []resource.StateMover {
-	return []resource.StateMover{{StateMover: func(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
-		if !isOfficialSource(req, officialRoleAssignmentType) || req.SourceRawState == nil {
-			return
-		}
-		holders, orgID, err := parseOfficialRoleAssignment(req.SourceRawState.JSON)
+	return []resource.StateMover{officialMover(officialRoleAssignmentType, func(ctx context.Context, raw []byte, resp *resource.MoveStateResponse) error {
+		holders, orgID, err := parseOfficialRoleAssignment(raw)
 		if err != nil {
-			resp.Diagnostics.AddError("Cannot move "+officialRoleAssignmentType, err.Error()+". The state is left as it was.")
-			return
+			return err
 		}
 		m := roleAssignmentsModel{
 			ID: types.StringValue(roleAssignmentsID(orgID, holders.RoleUID)), RoleUID: types.StringValue(holders.RoleUID), OrgID: types.Int64Value(orgID),
 		}
 		m.setHolders(holders)
 		resp.Diagnostics.Append(resp.TargetState.Set(ctx, m)...)
-	}}}
+		return nil
+	})}
 }
