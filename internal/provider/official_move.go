@@ -219,3 +219,105 @@ func (r *roleAssignmentsResource) MoveState(context.Context) []resource.StateMov
 		return nil
 	})}
 }
+
+var _ resource.ResourceWithMoveState = (*customRoleResource)(nil)
+
+// officialRoleType is the official provider's custom role.
+const officialRoleType = "grafana_role"
+
+// parseOfficialRole reads a grafana_role state of 4.x (schema version 0):
+// id <org_id>:<uid> (org 0 for a global role), org_id the configured string
+// or null, version the server's as last read, auto_increment_version null
+// when version is configured, permissions a set of {action, scope} with
+// scope "" when unset. The error says why the move cannot be made exactly.
+func parseOfficialRole(raw []byte) (customRoleModel, error) {
+	var s struct {
+		ID                   string  `json:"id"`
+		OrgID                *string `json:"org_id"`
+		UID                  string  `json:"uid"`
+		Name                 string  `json:"name"`
+		DisplayName          string  `json:"display_name"`
+		Description          string  `json:"description"`
+		Group                string  `json:"group"`
+		Hidden               bool    `json:"hidden"`
+		Global               bool    `json:"global"`
+		Version              *int64  `json:"version"`
+		AutoIncrementVersion *bool   `json:"auto_increment_version"`
+		Permissions          []struct {
+			Action string `json:"action"`
+			Scope  string `json:"scope"`
+		} `json:"permissions"`
+	}
+	var m customRoleModel
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return m, fmt.Errorf("the source state is not the official provider's grafana_role: %v", err)
+	}
+	org, uid, ok := strings.Cut(s.ID, ":")
+	if !ok {
+		org, uid = "", s.ID
+	}
+	if s.UID != "" && s.UID != uid {
+		return m, fmt.Errorf("its uid %q differs from the uid %q in its id %q", s.UID, uid, s.ID)
+	}
+	if len(uid) == 0 || len(uid) > 40 || !roleUIDPattern.MatchString(uid) {
+		return m, fmt.Errorf("its uid %q is not one grafanarbac_custom_role can hold (letters, digits, - and _, at most 40)", uid)
+	}
+	var orgID int64
+	if !s.Global {
+		n, err := strconv.ParseInt(org, 10, 64)
+		if err != nil || n <= 0 {
+			// The official provider then reads in its own provider's org, which the state does not name.
+			return m, fmt.Errorf("its id %q names no organization; import the role instead (terraform import with <org_id>:%s)", s.ID, uid)
+		}
+		if s.OrgID != nil && *s.OrgID != "" && *s.OrgID != org {
+			return m, fmt.Errorf("its org_id %q differs from the organization %s in its id %q", *s.OrgID, org, s.ID)
+		}
+		orgID = n
+	}
+	if s.Name == "" {
+		return m, fmt.Errorf("it has no name")
+	}
+	if roleKind(s.Name) != roleKindCustom {
+		return m, fmt.Errorf("it is not a custom role: %s", strings.TrimSuffix(reservedRoleNameError(s.Name), "."))
+	}
+	if s.Version == nil {
+		return m, fmt.Errorf("it holds no version (it was never read back from Grafana); refresh it with the official provider first, or import the role instead")
+	}
+	perms := make([]grafana.Permission, 0, len(s.Permissions))
+	for _, p := range s.Permissions {
+		if p.Action == "" {
+			return m, fmt.Errorf("one of its permissions has no action")
+		}
+		perms = append(perms, grafana.Permission{Action: p.Action, Scope: p.Scope})
+	}
+	return customRoleModel{
+		UID:         types.StringValue(uid),
+		OrgID:       types.Int64Value(orgID),
+		Name:        types.StringValue(s.Name),
+		DisplayName: types.StringValue(s.DisplayName),
+		Description: types.StringValue(s.Description),
+		Group:       types.StringValue(s.Group),
+		Hidden:      types.BoolValue(s.Hidden),
+		Global:      types.BoolValue(s.Global),
+		Permissions: permissionsToSet(perms),
+		// The server's version as last read, which the next refresh confirms.
+		Version: types.Int64Value(*s.Version),
+		// Without auto_increment_version the official configuration owns the version, as false does here.
+		AutoIncrementVersion: types.BoolValue(s.AutoIncrementVersion != nil && *s.AutoIncrementVersion),
+		// The official provider deletes without force: Grafana refuses to delete an assigned role.
+		ForceDelete: types.BoolValue(false),
+	}, nil
+}
+
+// MoveState takes a grafana_role. Its private state starts empty, so the
+// first refresh reads the role in full.
+func (r *customRoleResource) MoveState(context.Context) []resource.StateMover {
+	return []resource.StateMover{officialMover(officialRoleType, func(ctx context.Context, raw []byte, resp *resource.MoveStateResponse) error {
+		m, err := parseOfficialRole(raw)
+		if err != nil {
+			return err
+		}
+		resp.Diagnostics.Append(resp.TargetState.Set(ctx, m)...)
+		return nil
+	})}
+}
