@@ -97,11 +97,11 @@ func TestAccDocsExamples(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = env.Client.DeleteServiceAccount(ctx, ci.ID) })
-		// Its permission is one no example grants: a custom role held in full
-		// by a basic role keeps its permissions there when another grant of
-		// them is destroyed.
+		// The role is granted to nothing, but a basic role holds it in full
+		// once an example grants reports:read: the destroy must still take
+		// that permission away (issue 16).
 		if _, err := env.Client.CreateRole(ctx, grafana.CreateRoleRequest{UID: "custom-reports-reader", Name: "custom:docs:reports-reader",
-			Permissions: []grafana.Permission{{Action: "server.stats:read"}}}); err != nil {
+			Permissions: []grafana.Permission{{Action: "reports:read", Scope: "reports:*"}}}); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() {
