@@ -73,8 +73,8 @@ func (r *roleAssignmentsResource) Schema(_ context.Context, _ resource.SchemaReq
 		return schema.SetAttribute{
 			MarkdownDescription: "Ids of exactly the " + what + " that hold the role in the organization; empty when left out. " +
 				"An id that is none of the organization's " + what + " fails the plan.",
-			ElementType:         types.Int64Type,
-			Optional:            true, Computed: true,
+			ElementType: types.Int64Type,
+			Optional:    true, Computed: true,
 			Default:    setdefault.StaticValue(emptyIDSet),
 			Validators: []validator.Set{setvalidator.ValueInt64sAre(int64validator.AtLeast(1))},
 		}
