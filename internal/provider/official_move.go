@@ -120,7 +120,7 @@ func moveOfficialItem(wantTeam bool, set func(context.Context, officialItem, *re
 			if item.Kind == "team" {
 				other = "grafanarbac_team_role_assignment"
 			}
-			return fmt.Errorf("It grants role %q to a %s; move it to %s instead", item.RoleUID, strings.ReplaceAll(item.Kind, "_", " "), other)
+			return fmt.Errorf("it grants role %q to a %s; move it to %s instead", item.RoleUID, strings.ReplaceAll(item.Kind, "_", " "), other)
 		}
 		set(ctx, item, resp)
 		return nil

@@ -197,7 +197,7 @@ func (r *roleAssignmentsResource) checkHolders(ctx context.Context, client *graf
 		teams, users, accounts = state.Teams, state.Users, state.ServiceAccounts
 	}
 	for _, id := range added(plan.Teams, teams) {
-		if _, err := r.data.reads.team(ctx, client, id); grafana.IsNotFound(err) {
+		if err := r.data.reads.teamExists(ctx, client, id); grafana.IsNotFound(err) {
 			diags.AddAttributeError(path.Root("teams"), "Team not found",
 				fmt.Sprintf("No team with id %d in organization %d. Check teams (the grafanarbac_team data source finds a team by name).", id, client.OrgID()))
 		}
