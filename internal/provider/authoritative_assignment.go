@@ -60,6 +60,18 @@ func idSetValues(ctx context.Context, s types.Set, diags *diag.Diagnostics) []in
 	return sortedIDs(ids)
 }
 
+// knownSetValues are the known elements of a set of T (types.String or
+// types.Int64): an element unknown at plan can be checked at apply only.
+func knownSetValues[T attr.Value, V any](s types.Set, value func(T) V) []V {
+	var out []V
+	for _, e := range s.Elements() {
+		if v, ok := e.(T); ok && !v.IsUnknown() && !v.IsNull() {
+			out = append(out, value(v))
+		}
+	}
+	return out
+}
+
 // idsMinus returns the elements of a that are not in b.
 func idsMinus[T comparable](a, b []T) []T {
 	var out []T

@@ -256,6 +256,10 @@ type badInputFixtures struct {
 	teamID   int64
 	teamName string
 	userID   int64
+	login    string // the user's
+	// saID and saName are a service account's (generation 2; 0 and "" otherwise).
+	saID   int64
+	saName string
 	// managedUID is a managed role of the provider's org ("" when Grafana
 	// lists none).
 	managedUID string
@@ -296,10 +300,12 @@ func newBadInputFixtures(t *testing.T, env *acctest.Env) badInputFixtures {
 		}
 	}
 	if env.Generation(t) == grafana.Generation2 {
-		sa, err := env.Client.CreateServiceAccount(ctx, acctest.RandName("bad-input"), "Admin")
+		fx.saName = acctest.RandName("bad-input")
+		sa, err := env.Client.CreateServiceAccount(ctx, fx.saName, "Admin")
 		if err != nil {
 			t.Fatalf("creating a service account: %v", err)
 		}
+		fx.saID = sa.ID
 		t.Cleanup(func() {
 			if err := env.Client.DeleteServiceAccount(context.Background(), sa.ID); err != nil && !grafana.IsNotFound(err) {
 				t.Errorf("deleting the service account: %v", err)
@@ -313,7 +319,9 @@ func newBadInputFixtures(t *testing.T, env *acctest.Env) badInputFixtures {
 		}
 	}
 	fx.teamID, fx.teamName = env.CreateTeam(t, "bad-input")
-	fx.userID, _ = env.CreateUser(t, "bad-input")
+	var cred string
+	fx.userID, cred = env.CreateUser(t, "bad-input")
+	fx.login, _, _ = strings.Cut(cred, ":")
 	if !env.Real() {
 		if fx.otherOrg, err = env.Client.CreateOrg(ctx, acctest.RandName("bad-input-org")); err != nil {
 			t.Fatalf("creating the second org: %v", err)
@@ -517,6 +525,128 @@ func resourceBadInputCases(t *testing.T, env *acctest.Env, fx badInputFixtures) 
 			expect: diagPattern(`Cannot create role.*409.*a role with uid "` + regexp.QuoteMeta(fx.roleUID) + `" exists, but differs`)},
 	)
 	cases = append(cases, safetyBadInputCases(t, env, fx)...)
+	cases = append(cases, authoritativeBadInputCases(t, env, fx)...)
+	return cases
+}
+
+// authoritativeBadInputCases are issue 17's resources and look-ups.
+func authoritativeBadInputCases(t *testing.T, env *acctest.Env, fx badInputFixtures) []badInputCase {
+	block := func(kind, typ, body string) string {
+		return env.ProviderConfig() + fmt.Sprintf("%s %q \"bad\" {\n%s\n}\n", kind, typ, body)
+	}
+	holders := func(body string) string { return block("resource", "grafanarbac_role_assignments", body) }
+	teamRoles := func(body string) string { return block("resource", "grafanarbac_team_roles", body) }
+	userRoles := func(body string) string { return block("resource", "grafanarbac_user_roles", body) }
+	ds := func(typ, body string) string { return block("data", typ, body) }
+	uid := strconv.Quote(fx.roleUID)
+	quoted := func(s string) string { return regexp.QuoteMeta(strconv.Quote(s)) }
+	cases := []badInputCase{
+		// grafanarbac_role_assignments
+		{name: "role_assignments empty role_uid", config: holders(`role_uid = ""`), expect: diagPattern(`role_uid string length must be at least 1, got: 0`)},
+		{name: "role_assignments org_id zero", config: holders("role_uid = " + uid + "\norg_id = 0"), expect: diagPattern(`org_id value must be at least 1, got: 0`)},
+		{name: "role_assignments user id zero", config: holders("role_uid = " + uid + "\nusers = [0]"), expect: diagPattern(`users\[Value\(0\)\] value must be at least 1, got: 0`)},
+		{name: "role_assignments team id negative", config: holders("role_uid = " + uid + "\nteams = [-3]"), expect: diagPattern(`teams\[Value\(-3\)\] value must be at least 1, got: -3`)},
+		{name: "role_assignments service account id zero", config: holders("role_uid = " + uid + "\nservice_accounts = [0]"),
+			expect: diagPattern(`service_accounts\[Value\(0\)\] value must be at least 1, got: 0`)},
+		{name: "role_assignments id in users and service_accounts", config: holders(fmt.Sprintf("role_uid = %s\nusers = [%d]\nservice_accounts = [%d]", uid, fx.userID, fx.userID)),
+			expect: diagPattern(fmt.Sprintf(`Id in both users and service_accounts.*Id %d is listed in users and in service_accounts.*service_accounts only`, fx.userID))},
+		{name: "role_assignments import ID", config: holders("role_uid = " + uid), importAddr: "grafanarbac_role_assignments.bad", importID: fx.roleUID,
+			expect: diagPattern(`Invalid import ID`)},
+
+		// grafanarbac_team_roles
+		{name: "team_roles team_id zero", config: teamRoles("team_id = 0"), expect: diagPattern(`team_id value must be at least 1, got: 0`)},
+		{name: "team_roles team missing", config: teamRoles("team_id = 987654"), expect: diagPattern(`Team not found.*No team with id 987654 in organization 1`)},
+		{name: "team_roles basic role", config: teamRoles(fmt.Sprintf("team_id = %d\nrole_uids = [\"basic_viewer\"]", fx.teamID)),
+			expect: diagPattern(`Basic role cannot be assigned.*"basic_viewer" is a basic role.*to a team`)},
+		{name: "team_roles empty role uid", config: teamRoles(fmt.Sprintf("team_id = %d\nrole_uids = [\"\"]", fx.teamID)),
+			expect: diagPattern(`role_uids\[Value\(""\)\] string length must be at least 1, got: 0`)},
+		{name: "team_roles org_id zero", config: teamRoles(fmt.Sprintf("team_id = %d\norg_id = 0", fx.teamID)), expect: diagPattern(`org_id value must be at least 1, got: 0`)},
+		{name: "team_roles import ID", config: teamRoles(fmt.Sprintf("team_id = %d", fx.teamID)), importAddr: "grafanarbac_team_roles.bad", importID: "1:team",
+			expect: diagPattern(`Invalid import ID`)},
+
+		// grafanarbac_user_roles
+		{name: "user_roles user_id zero", config: userRoles("user_id = 0"), expect: diagPattern(`user_id value must be at least 1, got: 0`)},
+		{name: "user_roles user missing", config: userRoles("user_id = 987654"),
+			expect: diagPattern(`User not found.*No user or service account with id 987654 in organization 1.*grafanarbac_user`)},
+		{name: "user_roles global with org_id", config: userRoles(fmt.Sprintf("user_id = %d\nglobal = true\norg_id = 1", fx.userID)),
+			expect: diagPattern(`org_id set on a global assignment.*Remove org_id, or set global = false`)},
+		{name: "user_roles basic role", config: userRoles(fmt.Sprintf("user_id = %d\nrole_uids = [\"basic_admin\"]", fx.userID)),
+			expect: diagPattern(`Basic role cannot be assigned.*"basic_admin" is a basic role.*to a user`)},
+		{name: "user_roles global of an org role", config: userRoles(fmt.Sprintf("user_id = %d\nglobal = true\nrole_uids = [%s]", fx.userID, uid)),
+			expect: diagPattern(`Global assignment of an organization's role.*` + regexp.QuoteMeta(fx.roleName))},
+		{name: "user_roles empty role uid", config: userRoles(fmt.Sprintf("user_id = %d\nrole_uids = [\"\"]", fx.userID)),
+			expect: diagPattern(`role_uids\[Value\(""\)\] string length must be at least 1, got: 0`)},
+		{name: "user_roles import ID", config: userRoles(fmt.Sprintf("user_id = %d", fx.userID)), importAddr: "grafanarbac_user_roles.bad", importID: "everywhere:1",
+			expect: diagPattern(`Invalid import ID`)},
+
+		// grafanarbac_user
+		{name: "user data source nothing set", config: ds("grafanarbac_user", ""),
+			expect: diagPattern(`Missing Attribute Configuration.*Exactly one of these attributes must be configured: \[login,email,id\]`)},
+		{name: "user data source login and email", config: ds("grafanarbac_user", "login = \"a\"\nemail = \"a@example.com\""),
+			expect: diagPattern(`Invalid Attribute Combination.*\[login,email,id\]`)},
+		{name: "user data source empty login", config: ds("grafanarbac_user", `login = ""`), expect: diagPattern(`login string length must be at least 1, got: 0`)},
+		{name: "user data source id zero", config: ds("grafanarbac_user", "id = 0"), expect: diagPattern(`id value must be at least 1, got: 0`)},
+		{name: "user data source login missing", config: ds("grafanarbac_user", "login = "+hclQuote(fx.login+"x")),
+			expect: diagPattern(`User not found.*no member's login matches ` + quoted(fx.login+"x") + `.*Did you mean ` + quoted(fx.login) + `\?`)},
+		{name: "user data source email missing", config: ds("grafanarbac_user", `email = "nobody-at-all@example.invalid"`),
+			expect: diagPattern(`User not found.*no member's email matches "nobody-at-all@example\.invalid"`)},
+		{name: "user data source id missing", config: ds("grafanarbac_user", "id = 987654"), expect: diagPattern(`User not found.*no member has id 987654`)},
+
+		// grafanarbac_service_account and grafanarbac_role_assignments
+		{name: "service_account data source name and id", config: ds("grafanarbac_service_account", "name = \"a\"\nid = 1"),
+			expect: diagPattern(`Invalid Attribute Combination.*\[name,id\]`)},
+		{name: "service_account data source id zero", config: ds("grafanarbac_service_account", "id = 0"), expect: diagPattern(`id value must be at least 1, got: 0`)},
+		{name: "role_assignments data source empty role_uid", config: ds("grafanarbac_role_assignments", `role_uid = ""`),
+			expect: diagPattern(`role_uid string length must be at least 1, got: 0`)},
+		{name: "role_assignments data source org_id zero", config: ds("grafanarbac_role_assignments", "role_uid = "+uid+"\norg_id = 0"),
+			expect: diagPattern(`org_id value must be at least 1, got: 0`)},
+	}
+	if fx.managedUID != "" {
+		managed := []badInputCase{
+			{name: "team_roles managed role", config: teamRoles(fmt.Sprintf("team_id = %d\nrole_uids = [%q]", fx.teamID, fx.managedUID))},
+			{name: "user_roles managed role", config: userRoles(fmt.Sprintf("user_id = %d\nrole_uids = [%q]", fx.userID, fx.managedUID))},
+		}
+		if env.Generation(t) == grafana.Generation2 {
+			managed = append(managed, badInputCase{name: "role_assignments managed role", config: holders("role_uid = " + hclQuote(fx.managedUID))})
+		}
+		for _, c := range managed {
+			c.expect = diagPattern(`Managed role cannot be assigned.*Assign a fixed or custom role instead`)
+			cases = append(cases, c)
+		}
+	}
+	if env.Generation(t) == grafana.Generation1 {
+		// Each names the release it needs.
+		return append(cases,
+			badInputCase{name: "role_assignments on generation 1", config: holders("role_uid = " + uid),
+				expect: diagPattern(`grafanarbac_role_assignments needs Grafana 9 or later.*generation 1 API \(Grafana 8\)`)},
+			badInputCase{name: "role_assignments data source on generation 1", config: ds("grafanarbac_role_assignments", "role_uid = "+uid),
+				expect: diagPattern(`grafanarbac_role_assignments needs Grafana 9 or later`)},
+			badInputCase{name: "service_account data source on generation 1", config: ds("grafanarbac_service_account", `name = "x"`),
+				expect: diagPattern(`Service accounts need Grafana 9 or later.*has no service accounts`)},
+		)
+	}
+	cases = append(cases,
+		badInputCase{name: "role_assignments basic role", config: holders(`role_uid = "basic_viewer"`),
+			expect: diagPattern(`Basic role cannot be assigned.*"basic_viewer" is a basic role.*to a team or user`)},
+		badInputCase{name: "role_assignments team missing", config: holders("role_uid = " + uid + "\nteams = [987654]"),
+			expect: diagPattern(`Team not found.*No team with id 987654 in organization 1.*Check teams`)},
+		badInputCase{name: "role_assignments user missing", config: holders("role_uid = " + uid + "\nusers = [987654]"),
+			expect: diagPattern(`User not found.*No user with id 987654 in organization 1.*Check users`)},
+		badInputCase{name: "role_assignments service account missing", config: holders("role_uid = " + uid + "\nservice_accounts = [987654]"),
+			expect: diagPattern(`Service account not found.*No service account with id 987654 in organization 1.*Check service_accounts`)},
+		badInputCase{name: "role_assignments service account in users", config: holders(fmt.Sprintf("role_uid = %s\nusers = [%d]", uid, fx.saID)),
+			expect: diagPattern(fmt.Sprintf(`A service account listed in users.*Id %d in organization 1 is a service account, not a user\. Move it to service_accounts`, fx.saID))},
+		badInputCase{name: "role_assignments user in service_accounts", config: holders(fmt.Sprintf("role_uid = %s\nservice_accounts = [%d]", uid, fx.userID)),
+			expect: diagPattern(fmt.Sprintf(`A user listed in service_accounts.*Id %d in organization 1 is a user, not a service account\. Move it to users`, fx.userID))},
+		badInputCase{name: "role_assignments role missing", apply: true, config: holders(fmt.Sprintf("role_uid = \"no_such_role_uid\"\nusers = [%d]", fx.userID)),
+			expect: diagPattern(`Cannot set the holders of role "no_such_role_uid" in organization 1.*404.*does not exist in this organization`)},
+		badInputCase{name: "role_assignments data source role missing", config: ds("grafanarbac_role_assignments", "role_uid = "+hclQuote(fx.roleUID+"x")),
+			expect: diagPattern(`Role not found.*no role uid matches ` + quoted(fx.roleUID+"x") + `.*Did you mean ` + quoted(fx.roleUID) + `\?`)},
+		badInputCase{name: "service_account data source name in another case", config: ds("grafanarbac_service_account", "name = "+hclQuote(strings.ToUpper(fx.saName))),
+			expect: diagPattern(`Service account not found.*no service account's name matches ` + quoted(strings.ToUpper(fx.saName)) + `.*Did you mean ` + quoted(fx.saName) + `\?`)},
+		badInputCase{name: "service_account data source id missing", config: ds("grafanarbac_service_account", "id = 987654"),
+			expect: diagPattern(`Service account not found.*no service account has id 987654`)},
+	)
 	return cases
 }
 

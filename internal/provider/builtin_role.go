@@ -96,15 +96,9 @@ func builtinRoleNameMismatch(name string, gen grafana.Generation) string {
 		return fmt.Sprintf("The built-in role %q exists only on Grafana 9 and later (generation 2); this Grafana uses the generation 1 API. Use one of %s.",
 			name, strings.Join(quoteAll(builtinRoleNames(gen)), ", "))
 	}
-	msg := fmt.Sprintf("%q is not a built-in role. Use one of %s; the names are case-sensitive.",
-		name, strings.Join(quoteAll(builtinRoleNames(gen)), ", "))
-	for _, r := range builtinRoles {
-		if strings.EqualFold(r.Name, strings.TrimSpace(name)) {
-			msg += fmt.Sprintf(" Did you mean %q?", r.Name)
-			break
-		}
-	}
-	return msg
+	names := builtinRoleNames(gen)
+	return fmt.Sprintf("%q is not a built-in role. Use one of %s; the names are case-sensitive.%s",
+		name, strings.Join(quoteAll(names), ", "), suggestionSentence(name, names))
 }
 
 func quoteAll(values []string) []string {

@@ -52,9 +52,15 @@ func TestBuiltinRoleNameMismatch(t *testing.T) {
 		{"None", grafana.Generation2, ""},
 		{"None", grafana.Generation1, "only on Grafana 9"},
 		{"viewer", grafana.Generation2, `Did you mean "Viewer"?`},
-		{"GrafanaAdmin", grafana.Generation2, "is not a built-in role"},
+		{"GrafanaAdmin", grafana.Generation2, `is not a built-in role. Use one of "Viewer", "Editor", "Admin", "Grafana Admin", "None"; the names are case-sensitive. Did you mean "Grafana Admin"? Also similar: "Admin".`},
+		{"admin ", grafana.Generation1, `Did you mean "Admin"? Also similar: "Grafana Admin".`},
+		{"none", grafana.Generation1, `"none" is not a built-in role. Use one of "Viewer", "Editor", "Admin", "Grafana Admin"; the names are case-sensitive.`},
 		{"grafana admin", grafana.Generation1, `Did you mean "Grafana Admin"?`},
 		{"", grafana.Generation2, "is not a built-in role"},
+	}
+	// Generation 1 has no None to suggest.
+	if got := builtinRoleNameMismatch("none", grafana.Generation1); strings.Contains(got, "Did you mean") {
+		t.Errorf("none on generation 1: %q", got)
 	}
 	for _, tt := range tests {
 		got := builtinRoleNameMismatch(tt.name, tt.gen)

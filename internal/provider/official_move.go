@@ -88,29 +88,43 @@ func parseOfficialItem(raw []byte) (officialItem, error) {
 	return item, nil
 }
 
+// officialMover is the StateMover for a source type of the official
+// provider: move reads the raw state and sets resp.TargetState; its error
+// stops the move, which leaves the source as it was.
+func officialMover(typeName string, move func(context.Context, []byte, *resource.MoveStateResponse) error) resource.StateMover {
+	return resource.StateMover{StateMover: func(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
+		if !isOfficialSource(req, typeName) || req.SourceRawState == nil {
+			return // another mover's, or none
+		}
+		// Every layout recorded (4.x) is schema version 0; another is not known.
+		err := fmt.Errorf("its schema version is %d, and only version 0 (the official provider 4.x) is known", req.SourceSchemaVersion)
+		if req.SourceSchemaVersion == 0 {
+			err = move(ctx, req.SourceRawState.JSON, resp)
+		}
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot move "+typeName, err.Error()+". The state is left as it was.")
+		}
+	}}
+}
+
 // moveOfficialItem is the StateMover shared by the two per-item resources:
 // it reads the source, refuses a grant of the other kind and lets set store it.
 func moveOfficialItem(wantTeam bool, set func(context.Context, officialItem, *resource.MoveStateResponse)) resource.StateMover {
-	return resource.StateMover{StateMover: func(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
-		if !isOfficialSource(req, officialItemType) || req.SourceRawState == nil {
-			return // another mover's, or none
-		}
-		item, err := parseOfficialItem(req.SourceRawState.JSON)
+	return officialMover(officialItemType, func(ctx context.Context, raw []byte, resp *resource.MoveStateResponse) error {
+		item, err := parseOfficialItem(raw)
 		if err != nil {
-			resp.Diagnostics.AddError("Cannot move "+officialItemType, err.Error()+". The state is left as it was.")
-			return
+			return err
 		}
 		if (item.Kind == "team") != wantTeam {
 			other := "grafanarbac_user_role_assignment"
 			if item.Kind == "team" {
 				other = "grafanarbac_team_role_assignment"
 			}
-			resp.Diagnostics.AddError("Cannot move "+officialItemType,
-				fmt.Sprintf("It grants role %q to a %s; move it to %s instead. The state is left as it was.", item.RoleUID, strings.ReplaceAll(item.Kind, "_", " "), other))
-			return
+			return fmt.Errorf("it grants role %q to a %s; move it to %s instead", item.RoleUID, strings.ReplaceAll(item.Kind, "_", " "), other)
 		}
 		set(ctx, item, resp)
-	}}
+		return nil
+	})
 }
 
 func (r *teamRoleAssignmentResource) MoveState(context.Context) []resource.StateMover {
@@ -192,19 +206,118 @@ func parseOfficialRoleAssignment(raw []byte) (grafana.RoleAssignments, int64, er
 // MoveState takes a grafana_role_assignment. Its private state starts empty,
 // so the first refresh records the holders found as confirmed, as an import does.
 func (r *roleAssignmentsResource) MoveState(context.Context) []resource.StateMover {
-	return []resource.StateMover{{StateMover: func(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
-		if !isOfficialSource(req, officialRoleAssignmentType) || req.SourceRawState == nil {
-			return
-		}
-		holders, orgID, err := parseOfficialRoleAssignment(req.SourceRawState.JSON)
+	return []resource.StateMover{officialMover(officialRoleAssignmentType, func(ctx context.Context, raw []byte, resp *resource.MoveStateResponse) error {
+		holders, orgID, err := parseOfficialRoleAssignment(raw)
 		if err != nil {
-			resp.Diagnostics.AddError("Cannot move "+officialRoleAssignmentType, err.Error()+". The state is left as it was.")
-			return
+			return err
 		}
 		m := roleAssignmentsModel{
 			ID: types.StringValue(roleAssignmentsID(orgID, holders.RoleUID)), RoleUID: types.StringValue(holders.RoleUID), OrgID: types.Int64Value(orgID),
 		}
 		m.setHolders(holders)
 		resp.Diagnostics.Append(resp.TargetState.Set(ctx, m)...)
-	}}}
+		return nil
+	})}
+}
+
+var _ resource.ResourceWithMoveState = (*customRoleResource)(nil)
+
+// officialRoleType is the official provider's custom role.
+const officialRoleType = "grafana_role"
+
+// parseOfficialRole reads a grafana_role state of 4.x (schema version 0):
+// id <org_id>:<uid> (org 0 for a global role), org_id the configured string
+// or null, version the server's as last read, auto_increment_version null
+// when version is configured, permissions a set of {action, scope} with
+// scope "" when unset. The error says why the move cannot be made exactly.
+func parseOfficialRole(raw []byte) (customRoleModel, error) {
+	var s struct {
+		ID                   string  `json:"id"`
+		OrgID                *string `json:"org_id"`
+		UID                  string  `json:"uid"`
+		Name                 string  `json:"name"`
+		DisplayName          string  `json:"display_name"`
+		Description          string  `json:"description"`
+		Group                string  `json:"group"`
+		Hidden               bool    `json:"hidden"`
+		Global               bool    `json:"global"`
+		Version              *int64  `json:"version"`
+		AutoIncrementVersion *bool   `json:"auto_increment_version"`
+		Permissions          []struct {
+			Action string `json:"action"`
+			Scope  string `json:"scope"`
+		} `json:"permissions"`
+	}
+	var m customRoleModel
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return m, fmt.Errorf("the source state is not the official provider's grafana_role: %v", err)
+	}
+	org, uid, ok := strings.Cut(s.ID, ":")
+	if !ok {
+		org, uid = "", s.ID
+	}
+	if s.UID != "" && s.UID != uid {
+		return m, fmt.Errorf("its uid %q differs from the uid %q in its id %q", s.UID, uid, s.ID)
+	}
+	if len(uid) == 0 || len(uid) > 40 || !roleUIDPattern.MatchString(uid) {
+		return m, fmt.Errorf("its uid %q is not one grafanarbac_custom_role can hold (letters, digits, - and _, at most 40)", uid)
+	}
+	var orgID int64
+	if !s.Global {
+		n, err := strconv.ParseInt(org, 10, 64)
+		if err != nil || n <= 0 {
+			// The official provider then reads in its own provider's org, which the state does not name.
+			return m, fmt.Errorf("its id %q names no organization; import the role instead (terraform import with <org_id>:%s)", s.ID, uid)
+		}
+		if s.OrgID != nil && *s.OrgID != "" && *s.OrgID != org {
+			return m, fmt.Errorf("its org_id %q differs from the organization %s in its id %q", *s.OrgID, org, s.ID)
+		}
+		orgID = n
+	}
+	if s.Name == "" {
+		return m, fmt.Errorf("it has no name")
+	}
+	if roleKind(s.Name) != roleKindCustom {
+		return m, fmt.Errorf("it is not a custom role: %s", strings.TrimSuffix(reservedRoleNameError(s.Name), "."))
+	}
+	if s.Version == nil {
+		return m, fmt.Errorf("it holds no version (it was never read back from Grafana); refresh it with the official provider first, or import the role instead")
+	}
+	perms := make([]grafana.Permission, 0, len(s.Permissions))
+	for _, p := range s.Permissions {
+		if p.Action == "" {
+			return m, fmt.Errorf("one of its permissions has no action")
+		}
+		perms = append(perms, grafana.Permission{Action: p.Action, Scope: p.Scope})
+	}
+	return customRoleModel{
+		UID:         types.StringValue(uid),
+		OrgID:       types.Int64Value(orgID),
+		Name:        types.StringValue(s.Name),
+		DisplayName: types.StringValue(s.DisplayName),
+		Description: types.StringValue(s.Description),
+		Group:       types.StringValue(s.Group),
+		Hidden:      types.BoolValue(s.Hidden),
+		Global:      types.BoolValue(s.Global),
+		Permissions: permissionsToSet(perms),
+		// The server's version as last read, which the next refresh confirms.
+		Version: types.Int64Value(*s.Version),
+		// Without auto_increment_version the official configuration owns the version, as false does here.
+		AutoIncrementVersion: types.BoolValue(s.AutoIncrementVersion != nil && *s.AutoIncrementVersion),
+		// The official provider deletes without force: Grafana refuses to delete an assigned role.
+		ForceDelete: types.BoolValue(false),
+	}, nil
+}
+
+// MoveState takes a grafana_role. Its private state starts empty, so the
+// first refresh reads the role in full.
+func (r *customRoleResource) MoveState(context.Context) []resource.StateMover {
+	return []resource.StateMover{officialMover(officialRoleType, func(ctx context.Context, raw []byte, resp *resource.MoveStateResponse) error {
+		m, err := parseOfficialRole(raw)
+		if err != nil {
+			return err
+		}
+		resp.Diagnostics.Append(resp.TargetState.Set(ctx, m)...)
+		return nil
+	})}
 }

@@ -7,11 +7,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
 
 // moveFrom runs r's state movers on an official state file as Terraform
@@ -117,6 +121,101 @@ func TestMoveStateFromOfficialRoleAssignment(t *testing.T) {
 	} {
 		if _, _, err := parseOfficialRoleAssignment([]byte(raw)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("parseOfficialRoleAssignment(%s) = %v, want %q", raw, err, want)
+		}
+	}
+}
+
+func TestMoveStateFromOfficialRole(t *testing.T) {
+	ctx := context.Background()
+	get := func(t *testing.T, file string) customRoleModel {
+		t.Helper()
+		st, diags := moveFrom(t, &customRoleResource{}, officialRoleType, file)
+		var m customRoleModel
+		if d := st.Get(ctx, &m); diags != "" || d.HasError() {
+			t.Fatalf("move: %s %v", diags, d)
+		}
+		return m
+	}
+	perms := func(t *testing.T, m customRoleModel) []grafana.Permission {
+		t.Helper()
+		p, d := permissionsFromSet(ctx, m.Permissions)
+		if d.HasError() {
+			t.Fatal(d)
+		}
+		return p
+	}
+	t.Run("org role, auto-incremented", func(t *testing.T) {
+		m := get(t, "role.json")
+		for name, v := range map[string][2]attr.Value{
+			"uid": {m.UID, types.StringValue("custom_reports_reader")}, "org_id": {m.OrgID, types.Int64Value(2)},
+			"name": {m.Name, types.StringValue("custom:reports:reader")}, "display_name": {m.DisplayName, types.StringValue("Reports reader")},
+			"description": {m.Description, types.StringValue("Read and send reports")}, "group": {m.Group, types.StringValue("Reporting")},
+			"hidden": {m.Hidden, types.BoolValue(false)}, "global": {m.Global, types.BoolValue(false)}, "version": {m.Version, types.Int64Value(4)},
+			"auto_increment_version": {m.AutoIncrementVersion, types.BoolValue(true)}, "force_delete": {m.ForceDelete, types.BoolValue(false)},
+		} {
+			if !v[0].Equal(v[1]) {
+				t.Errorf("%s = %v, want %v", name, v[0], v[1])
+			}
+		}
+		// The unscoped permission is stored as an omitted scope, as a refresh would store it.
+		if got := perms(t, m); !grafana.PermissionsEqual(got, []grafana.Permission{{Action: "reports:read", Scope: "reports:*"}, {Action: "reports:send"}}) {
+			t.Errorf("permissions = %v", got)
+		}
+		if !m.Permissions.Equal(permissionsToSet(perms(t, m))) {
+			t.Errorf("permissions %v are not in their canonical form", m.Permissions)
+		}
+	})
+	t.Run("global role, configured version", func(t *testing.T) {
+		m := get(t, "role_global_manual_version.json")
+		if !m.Global.ValueBool() || m.OrgID.ValueInt64() != 0 || !m.Hidden.ValueBool() || m.Version.ValueInt64() != 7 ||
+			m.AutoIncrementVersion.ValueBool() || m.DisplayName.ValueString() != "" || m.UID.ValueString() != "custom_users_auditor" {
+			t.Errorf("moved state = %+v", m)
+		}
+	})
+	t.Run("no organization", func(t *testing.T) {
+		st, diags := moveFrom(t, &customRoleResource{}, officialRoleType, "role_imported_by_uid.json")
+		if !strings.Contains(diags, `Cannot move grafana_role: its id "custom_reports_reader" names no organization; import the role instead`) ||
+			!strings.Contains(diags, "The state is left as it was.") || !st.Raw.IsNull() {
+			t.Errorf("diagnostics = %q, state %v", diags, st.Raw)
+		}
+	})
+	t.Run("other schema version", func(t *testing.T) {
+		raw, err := os.ReadFile("testdata/official/role.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var resp resource.MoveStateResponse
+		(&customRoleResource{}).MoveState(ctx)[0].StateMover(ctx, resource.MoveStateRequest{
+			SourceProviderAddress: "registry.terraform.io/grafana/grafana", SourceTypeName: officialRoleType,
+			SourceSchemaVersion: 1, SourceRawState: &tfprotov6.RawState{JSON: raw},
+		}, &resp)
+		if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics[0].Detail(), "its schema version is 1") {
+			t.Errorf("diagnostics = %v", resp.Diagnostics)
+		}
+	})
+}
+
+func TestParseOfficialRoleRefusesWhatItCannotMoveExactly(t *testing.T) {
+	base := `"name":"custom:r","version":1,"permissions":[]`
+	for raw, want := range map[string]string{
+		`{"id":"0:r",` + base + `}`:                                                            `its id "0:r" names no organization`,
+		`{"id":"1:r","org_id":"2",` + base + `}`:                                               `its org_id "2" differs from the organization 1`,
+		`{"id":"1:r","uid":"s",` + base + `}`:                                                  `its uid "s" differs from the uid "r"`,
+		`{"id":"1:a.b","uid":"a.b",` + base + `}`:                                              `its uid "a.b" is not one grafanarbac_custom_role can hold`,
+		`{"id":"1:r","name":"basic:viewer","version":1}`:                                       `it is not a custom role: The role name "basic:viewer" starts with "basic:"`,
+		`{"id":"1:r","name":"custom:r","version":null}`:                                        "it holds no version",
+		`{"id":"1:r","name":"","version":1}`:                                                   "it has no name",
+		`{"id":"1:r","name":"custom:r","version":1,"permissions":[{"action":"","scope":"x"}]}`: "has no action",
+		`{"id":"1:r","name":"custom:r","version":"one"}`:                                       "not the official provider's grafana_role",
+	} {
+		if _, err := parseOfficialRole([]byte(raw)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("parseOfficialRole(%s) = %v, want %q", raw, err, want)
+		}
+	}
+	// A global role's id may carry any org, or none: it belongs to no organization.
+	for _, raw := range []string{`{"id":"r","global":true,` + base + `}`, `{"id":"0:r","org_id":"3","global":true,` + base + `}`} {
+		if m, err := parseOfficialRole([]byte(raw)); err != nil || m.OrgID.ValueInt64() != 0 || m.UID.ValueString() != "r" {
+			t.Errorf("parseOfficialRole(%s) = %+v, %v", raw, m, err)
 		}
 	}
 }

@@ -251,15 +251,12 @@ func (c *readCache) listedRole(ctx context.Context, client *grafana.Client, uid 
 	return grafana.Role{}, false, nil
 }
 
-func (c *readCache) team(ctx context.Context, client *grafana.Client, teamID int64) (*grafana.Team, error) {
-	v, err := cached[*grafana.Team](c.load(ctx, cacheKey{cacheTeam, client.OrgID(), strconv.FormatInt(teamID, 10)}, func(ctx context.Context) (any, error) {
+// teamExists reads the team once per operation: nil when it exists.
+func (c *readCache) teamExists(ctx context.Context, client *grafana.Client, teamID int64) error {
+	_, err := c.load(ctx, cacheKey{cacheTeam, client.OrgID(), strconv.FormatInt(teamID, 10)}, func(ctx context.Context) (any, error) {
 		return client.GetTeam(ctx, teamID)
-	}))
-	if err != nil {
-		return nil, err
-	}
-	t := *v
-	return &t, nil
+	})
+	return err
 }
 
 // teamRoles lists a team's roles, hidden ones included.

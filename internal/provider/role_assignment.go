@@ -100,7 +100,7 @@ func planAssignment[M any, P orgScoped[M]](ctx context.Context, data *providerDa
 // planTeam reads the team an assignment names; missing reports, on team_id,
 // a team that does not exist. Other errors are returned.
 func planTeam(ctx context.Context, data *providerData, orgID, teamID int64, diags *diag.Diagnostics) (missing bool, err error) {
-	_, err = data.reads.team(ctx, orgClient(data, orgID), teamID)
+	err = data.reads.teamExists(ctx, orgClient(data, orgID), teamID)
 	if !grafana.IsNotFound(err) {
 		return false, err
 	}

@@ -52,11 +52,16 @@ func TestPickTeam(t *testing.T) {
 	if team, _, problem := pickTeam(teams, "ops"); problem != "" || team.ID != 1 {
 		t.Errorf("ops: %+v, %q", team, problem)
 	}
-	if _, summary, problem := pickTeam(teams, "OPS"); summary != "Team not found" || !strings.Contains(problem, `"ops", "Ops"`) {
+	// The shared suggestions (suggest.go): the same letters first, then names containing it; "dup" is too far.
+	if _, summary, problem := pickTeam(teams, "OPS"); summary != "Team not found" ||
+		!strings.HasSuffix(problem, `no team is named "OPS". Did you mean "Ops"? Also similar: "ops", "ops-oncall". Names are case-sensitive.`) {
 		t.Errorf("OPS: %q %q", summary, problem)
 	}
 	if _, summary, problem := pickTeam(teams, "dup"); summary != "Several teams with this name" || !strings.Contains(problem, "ids 4, 5") {
 		t.Errorf("dup: %q %q", summary, problem)
+	}
+	if _, _, problem := pickTeam(teams, "opz-oncall"); problem != `no team is named "opz-oncall". Did you mean "ops-oncall"?` {
+		t.Errorf("opz-oncall: %q", problem)
 	}
 	if _, _, problem := pickTeam(nil, "x"); !strings.Contains(problem, `no team is named "x"`) {
 		t.Errorf("none: %q", problem)

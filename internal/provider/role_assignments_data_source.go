@@ -109,7 +109,7 @@ func requireGeneration2(ctx context.Context, client *grafana.Client, what string
 	}
 	if gen == grafana.Generation1 {
 		diags.AddError(what+" needs Grafana 9 or later",
-			"This Grafana uses the generation 1 API (Grafana 8). Upgrade to Grafana 9.2 or later, or use the per-item assignment resources.")
+			"This Grafana uses the generation 1 API (Grafana 8). Upgrade to Grafana 9 or later, or use the per-item assignment resources.")
 		return false
 	}
 	return true

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -22,9 +23,10 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = (*roleAssignmentsResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*roleAssignmentsResource)(nil)
-	_ resource.ResourceWithImportState = (*roleAssignmentsResource)(nil)
+	_ resource.ResourceWithConfigure      = (*roleAssignmentsResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*roleAssignmentsResource)(nil)
+	_ resource.ResourceWithImportState    = (*roleAssignmentsResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*roleAssignmentsResource)(nil)
 )
 
 // NewRoleAssignmentsResource is the grafanarbac_role_assignments resource.
@@ -69,10 +71,12 @@ func (r *roleAssignmentsResource) Metadata(_ context.Context, req resource.Metad
 func (r *roleAssignmentsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	ids := func(what string) schema.SetAttribute {
 		return schema.SetAttribute{
-			MarkdownDescription: "Ids of exactly the " + what + " that hold the role in the organization; empty when left out.",
-			ElementType:         types.Int64Type,
-			Optional:            true, Computed: true,
-			Default: setdefault.StaticValue(emptyIDSet),
+			MarkdownDescription: "Ids of exactly the " + what + " that hold the role in the organization; empty when left out. " +
+				"An id that is none of the organization's " + what + " fails the plan.",
+			ElementType: types.Int64Type,
+			Optional:    true, Computed: true,
+			Default:    setdefault.StaticValue(emptyIDSet),
+			Validators: []validator.Set{setvalidator.ValueInt64sAre(int64validator.AtLeast(1))},
 		}
 	}
 	resp.Schema = schema.Schema{
@@ -83,8 +87,10 @@ func (r *roleAssignmentsResource) Schema(_ context.Context, _ resource.SchemaReq
 			"never a grant made outside Terraform since.\n\n" +
 			"Grafana 9 and later (generation 2). From 9.2 it reads and writes `/api/access-control/roles/:uid/assignments`; " +
 			"before 9.2 it reads the roles of every member, service account and team (an Admin of the organization) and adds " +
-			"and removes one grant at a time. Do not also grant this role in this organization with " +
-			"`grafanarbac_team_role_assignment` or `grafanarbac_user_role_assignment`: the two would undo each other.",
+			"and removes one grant at a time.\n\n" +
+			"Do not also grant this role in this organization with `grafanarbac_team_role_assignment` or " +
+			"`grafanarbac_user_role_assignment`, nor beside `grafanarbac_team_roles` or `grafanarbac_user_roles` of a team or user " +
+			"that either of them grants it to: the two would undo each other, and the plan fails naming both.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<org_id>:<role_uid>`: the import ID.",
@@ -116,6 +122,25 @@ func (r *roleAssignmentsResource) Configure(_ context.Context, req resource.Conf
 	}
 }
 
+// ValidateConfig refuses an id in both users and service_accounts: an
+// account is one or the other; from 9.2 Grafana refuses the wrong listing,
+// and before it the plan would never settle.
+func (r *roleAssignmentsResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg roleAssignmentsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	users := knownSetValues(cfg.Users, types.Int64.ValueInt64)
+	for _, id := range sortedSet(knownSetValues(cfg.ServiceAccounts, types.Int64.ValueInt64)) {
+		if slices.Contains(users, id) {
+			resp.Diagnostics.AddAttributeError(path.Root("service_accounts"), "Id in both users and service_accounts",
+				fmt.Sprintf("Id %d is listed in users and in service_accounts. A service account belongs in service_accounts only, "+
+					"a user in users only (the grafanarbac_user and grafanarbac_service_account data sources tell them apart).", id))
+		}
+	}
+}
+
 var roleHoldersTarget = assignmentTarget{Kind: "team or user", RefuseBasic: true}
 
 func (r *roleAssignmentsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -130,8 +155,15 @@ func (r *roleAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	orgID, uid := plan.OrgID.ValueInt64(), plan.RoleUID.ValueString()
 	plan.ID = types.StringValue(roleAssignmentsID(orgID, uid))
+	var stated []statedGrant
+	for _, id := range knownSetValues(plan.Teams, types.Int64.ValueInt64) {
+		stated = append(stated, teamGrant(orgID, id, uid))
+	}
+	for _, id := range slices.Concat(knownSetValues(plan.Users, types.Int64.ValueInt64), knownSetValues(plan.ServiceAccounts, types.Int64.ValueInt64)) {
+		stated = append(stated, userGrant(orgID, id, false, uid))
+	}
 	r.data.covers.claimCover(ctx, resp.Private, roleCover(orgID, uid),
-		fmt.Sprintf("grafanarbac_role_assignments of role %q in organization %d", uid, orgID), path.Root("role_uid"), &resp.Diagnostics)
+		fmt.Sprintf("grafanarbac_role_assignments of role %q in organization %d", uid, orgID), stated, path.Root("role_uid"), &resp.Diagnostics)
 	unchanged := state != nil && plan.OrgID.Equal(state.OrgID) && plan.RoleUID.Equal(state.RoleUID) &&
 		plan.Users.Equal(state.Users) && plan.Teams.Equal(state.Teams) && plan.ServiceAccounts.Equal(state.ServiceAccounts)
 	if !unchanged {
@@ -139,11 +171,75 @@ func (r *roleAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 			return
 		}
 		checkAssignableRole(ctx, r.data, uid, orgID, false, roleHoldersTarget, &resp.Diagnostics)
+		r.checkHolders(ctx, orgClient(r.data, orgID), plan, state, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// checkHolders refuses, at plan, ids that name nothing in the organization
+// or an account of the other kind (Grafana refuses them at apply, and before
+// 9.2 only after the grants before them are made). Ids already in state are
+// not read again; a read that fails otherwise (403) leaves the check to
+// Grafana.
+func (r *roleAssignmentsResource) checkHolders(ctx context.Context, client *grafana.Client, plan roleAssignmentsModel, state *roleAssignmentsModel, diags *diag.Diagnostics) {
+	added := func(planned, stated types.Set) []int64 {
+		ids := sortedSet(knownSetValues(planned, types.Int64.ValueInt64))
+		if state != nil {
+			ids = idsMinus(ids, knownSetValues(stated, types.Int64.ValueInt64))
+		}
+		return ids
+	}
+	var teams, users, accounts types.Set
+	if state != nil {
+		teams, users, accounts = state.Teams, state.Users, state.ServiceAccounts
+	}
+	for _, id := range added(plan.Teams, teams) {
+		if err := r.data.reads.teamExists(ctx, client, id); grafana.IsNotFound(err) {
+			diags.AddAttributeError(path.Root("teams"), "Team not found",
+				fmt.Sprintf("No team with id %d in organization %d. Check teams (the grafanarbac_team data source finds a team by name).", id, client.OrgID()))
+		}
+	}
+	// kind is "user", "service account" (a user that GET
+	// /api/serviceaccounts/:id finds) or "" (none); known is false when a
+	// read failed.
+	kind := func(id int64) (kind string, known bool) {
+		if _, err := r.data.reads.userRoles(ctx, client, id); err != nil {
+			return "", grafana.IsNotFound(err)
+		}
+		_, err := client.GetServiceAccount(ctx, id)
+		switch {
+		case err == nil:
+			return "service account", true
+		case grafana.IsNotFound(err):
+			return "user", true
+		}
+		return "", false
+	}
+	for _, list := range []struct {
+		attr, want, summary string
+		ids                 []int64
+	}{
+		{"users", "user", "User not found", added(plan.Users, users)},
+		{"service_accounts", "service account", "Service account not found", added(plan.ServiceAccounts, accounts)},
+	} {
+		for _, id := range list.ids {
+			got, known := kind(id)
+			switch {
+			case !known || got == list.want:
+			case got == "":
+				diags.AddAttributeError(path.Root(list.attr), list.summary,
+					fmt.Sprintf("No %s with id %d in organization %d. Check %s (the grafanarbac_user and grafanarbac_service_account data sources find ids by name).",
+						list.want, id, client.OrgID(), list.attr))
+			default:
+				other := map[string]string{"user": "users", "service account": "service_accounts"}[got]
+				diags.AddAttributeError(path.Root(list.attr), fmt.Sprintf("A %s listed in %s", got, list.attr),
+					fmt.Sprintf("Id %d in organization %d is a %s, not a %s. Move it to %s.", id, client.OrgID(), got, list.want, other))
+			}
+		}
+	}
 }
 
 func roleAssignmentsID(orgID int64, uid string) string {

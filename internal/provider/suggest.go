@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // Suggestions for a name that matches nothing: the look-up data sources name
@@ -13,10 +14,12 @@ import (
 const maxSuggestions = 3
 
 // closestNames returns up to maxSuggestions of candidates nearest to name:
-// same letters in another case first, then those containing name or
-// contained in it, then those a few edits away. Far names are left out.
+// same letters and digits in another case or spacing first ("grafanaadmin"
+// for "Grafana Admin"), then those containing name or contained in it, then
+// those a few edits away. Far names are left out.
 func closestNames(name string, candidates []string) []string {
 	want := strings.ToLower(strings.TrimSpace(name))
+	bare := lettersAndDigits(want)
 	type scored struct {
 		name  string
 		score int
@@ -31,7 +34,7 @@ func closestNames(name string, candidates []string) []string {
 		low := strings.ToLower(c)
 		d := editDistance(want, low)
 		switch {
-		case low == want:
+		case low == want || (bare != "" && lettersAndDigits(low) == bare):
 			d = 0
 		case want != "" && (strings.Contains(low, want) || strings.Contains(want, low)):
 			d = 1
@@ -68,6 +71,16 @@ func suggestionSentence(name string, candidates []string) string {
 		msg += " Also similar: " + strings.Join(quoteAll(near[1:]), ", ") + "."
 	}
 	return msg
+}
+
+// lettersAndDigits drops every other rune of s.
+func lettersAndDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, s)
 }
 
 // editDistance is the Levenshtein distance in runes.

@@ -27,6 +27,10 @@ func TestClosestNames(t *testing.T) {
 	if got := suggestionSentence("ALICE", names); got != ` Did you mean "alice"? Also similar: "ALICE.admin", "Alicia".` {
 		t.Errorf("suggestionSentence several = %q", got)
 	}
+	// Spacing and punctuation count as little as case.
+	if got := closestNames("grafanaadmin", []string{"Admin", "Grafana Admin"}); !slices.Equal(got, []string{"Grafana Admin", "Admin"}) {
+		t.Errorf("closestNames(grafanaadmin) = %q", got)
+	}
 	if got := suggestionSentence("zzzzzz", names); got != "" {
 		t.Errorf("suggestionSentence far = %q", got)
 	}

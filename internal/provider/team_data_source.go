@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -98,26 +99,21 @@ func (d *teamDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 // case; those never match, but are named to help.
 func pickTeam(teams []grafana.Team, name string) (team grafana.Team, summary, problem string) {
 	var exact []grafana.Team
-	var near []string
+	var others []string
 	for _, t := range teams {
-		switch {
-		case t.Name == name:
+		if t.Name == name {
 			exact = append(exact, t)
-		case strings.EqualFold(t.Name, name):
-			near = append(near, fmt.Sprintf("%q", t.Name))
+		} else {
+			others = append(others, t.Name)
 		}
 	}
 	switch len(exact) {
 	case 1:
 		return exact[0], "", ""
 	case 0:
-		msg := fmt.Sprintf("no team is named %q.", name)
-		switch len(near) {
-		case 0:
-		case 1:
-			msg += fmt.Sprintf(" Did you mean %s? Names are case-sensitive.", near[0])
-		default:
-			msg += " Names are case-sensitive; similar: " + strings.Join(near, ", ") + "."
+		msg := fmt.Sprintf("no team is named %q.", name) + suggestionSentence(name, others)
+		if slices.ContainsFunc(others, func(o string) bool { return strings.EqualFold(o, name) }) {
+			msg += " Names are case-sensitive."
 		}
 		return grafana.Team{}, "Team not found", msg
 	default:

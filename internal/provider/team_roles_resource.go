@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -60,8 +62,8 @@ func (r *teamRolesResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"outside Terraform is granted again. Hidden roles (such as the managed roles behind resource permissions) are left alone.\n\n" +
 			"Destroy removes exactly the roles that the last apply granted or confirmed (after an import: the roles found then), " +
 			"never a role granted outside Terraform since.\n\n" +
-			"Do not also grant roles to this team with `grafanarbac_team_role_assignment` or cover it with `grafanarbac_role_assignments`: " +
-			"the two would undo each other.",
+			"Do not also grant roles to this team with `grafanarbac_team_role_assignment`, nor beside `grafanarbac_role_assignments` " +
+			"of a role that either of them grants to this team: the two would undo each other, and the plan fails naming both.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<org_id>:<team_id>`: the import ID.",
@@ -83,7 +85,8 @@ func (r *teamRolesResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				MarkdownDescription: "Uids of exactly the roles the team holds (custom or fixed; basic and managed roles cannot be assigned to teams); empty when left out.",
 				ElementType:         types.StringType,
 				Optional:            true, Computed: true,
-				Default: setdefault.StaticValue(emptyStringSet),
+				Default:    setdefault.StaticValue(emptyStringSet),
+				Validators: []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 			},
 		},
 	}
@@ -109,8 +112,12 @@ func (r *teamRolesResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	}
 	orgID, teamID := plan.OrgID.ValueInt64(), plan.TeamID.ValueInt64()
 	plan.ID = types.StringValue(teamRolesID(orgID, teamID))
+	var stated []statedGrant
+	for _, uid := range knownSetValues(plan.RoleUIDs, types.String.ValueString) {
+		stated = append(stated, teamGrant(orgID, teamID, uid))
+	}
 	r.data.covers.claimCover(ctx, resp.Private, teamCover(orgID, teamID),
-		fmt.Sprintf("grafanarbac_team_roles of team %d in organization %d", teamID, orgID), path.Root("team_id"), &resp.Diagnostics)
+		fmt.Sprintf("grafanarbac_team_roles of team %d in organization %d", teamID, orgID), stated, path.Root("team_id"), &resp.Diagnostics)
 	unchanged := state != nil && plan.OrgID.Equal(state.OrgID) && plan.TeamID.Equal(state.TeamID) && plan.RoleUIDs.Equal(state.RoleUIDs)
 	if !unchanged {
 		if missing, _ := planTeam(ctx, r.data, orgID, teamID, &resp.Diagnostics); missing {

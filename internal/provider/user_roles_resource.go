@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -74,8 +76,8 @@ func (r *userRolesResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"Grafana lists a user's organization and global grants together. From Grafana 9.2 the provider tells a global role's " +
 			"organization grant from its global grant (`GET /roles/:uid/assignments`); before 9.2, and on Grafana 8, it cannot, so a " +
 			"global role granted outside Terraform is not seen as drift there.\n\n" +
-			"Do not also grant roles to this user with `grafanarbac_user_role_assignment` or cover it with `grafanarbac_role_assignments`: " +
-			"the two would undo each other.",
+			"Do not also grant roles to this user with `grafanarbac_user_role_assignment`, nor beside `grafanarbac_role_assignments` " +
+			"of a role that either of them grants to this user in this organization: the two would undo each other, and the plan fails naming both.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<org_id>:<user_id>`, or `global:<user_id>`: the import ID.",
@@ -103,7 +105,8 @@ func (r *userRolesResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				MarkdownDescription: "Uids of exactly the roles the user holds there (custom or fixed; basic and managed roles cannot be assigned to users); empty when left out.",
 				ElementType:         types.StringType,
 				Optional:            true, Computed: true,
-				Default: setdefault.StaticValue(emptyStringSet),
+				Default:    setdefault.StaticValue(emptyStringSet),
+				Validators: []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 			},
 		},
 	}
@@ -134,8 +137,12 @@ func (r *userRolesResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		return
 	}
 	plan.ID = types.StringValue(plan.importID())
+	var stated []statedGrant
+	for _, uid := range knownSetValues(plan.RoleUIDs, types.String.ValueString) {
+		stated = append(stated, userGrant(plan.OrgID.ValueInt64(), plan.UserID.ValueInt64(), plan.Global.ValueBool(), uid))
+	}
 	r.data.covers.claimCover(ctx, resp.Private, userCover(plan.OrgID.ValueInt64(), plan.UserID.ValueInt64()),
-		fmt.Sprintf("grafanarbac_user_roles of user %d %s", plan.UserID.ValueInt64(), userRolesWhere(plan.OrgID.ValueInt64())), path.Root("user_id"), &resp.Diagnostics)
+		fmt.Sprintf("grafanarbac_user_roles of user %d %s", plan.UserID.ValueInt64(), userRolesWhere(plan.OrgID.ValueInt64())), stated, path.Root("user_id"), &resp.Diagnostics)
 	unchanged := state != nil && plan.OrgID.Equal(state.OrgID) && plan.UserID.Equal(state.UserID) &&
 		plan.Global.Equal(state.Global) && plan.RoleUIDs.Equal(state.RoleUIDs)
 	if !unchanged {
