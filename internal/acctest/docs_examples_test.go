@@ -226,7 +226,9 @@ func grafanaNumbersVersions(t *testing.T, env *acctest.Env) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	major, _, _ := strings.Cut(h.Version, ".")
-	n, _ := strconv.Atoi(major)
-	return n >= 13
+	major, _, err := grafana.ParseVersion(h.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return major >= 13
 }

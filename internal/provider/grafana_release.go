@@ -2,9 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
@@ -32,18 +29,8 @@ func releaseOf(ctx context.Context, reads *readCache, client *grafana.Client) (g
 	return parseGrafanaRelease(h.Version)
 }
 
-// parseGrafanaRelease reads versions such as "13.3.0", "13.1.0-pre" and
-// "v11.0.0+security-01"; a missing minor is 0.
+// parseGrafanaRelease is grafana.ParseVersion as a grafanaRelease.
 func parseGrafanaRelease(version string) (grafanaRelease, error) {
-	parts := strings.SplitN(strings.TrimPrefix(strings.TrimSpace(version), "v"), ".", 3)
-	major, err := strconv.Atoi(parts[0])
-	if err != nil || major < 0 {
-		return grafanaRelease{}, fmt.Errorf("unexpected Grafana version %q", version)
-	}
-	r := grafanaRelease{major: major}
-	if len(parts) > 1 {
-		digits := parts[1][:len(parts[1])-len(strings.TrimLeft(parts[1], "0123456789"))]
-		r.minor, _ = strconv.Atoi(digits)
-	}
-	return r, nil
+	major, minor, err := grafana.ParseVersion(version)
+	return grafanaRelease{major: major, minor: minor}, err
 }
