@@ -109,6 +109,18 @@ func planTeam(ctx context.Context, data *providerData, orgID, teamID int64, diag
 	return true, nil
 }
 
+// planUser reports, on user_id, a user or service account that does not
+// exist in orgID. It makes the read Read uses; other errors are left to the
+// apply, which reports them.
+func planUser(ctx context.Context, data *providerData, orgID, userID int64, diags *diag.Diagnostics) (missing bool) {
+	if _, err := data.reads.userRoles(ctx, orgClient(data, orgID), userID); !grafana.IsNotFound(err) {
+		return false
+	}
+	diags.AddAttributeError(path.Root("user_id"), "User not found",
+		fmt.Sprintf("No user or service account with id %d in organization %d. Check user_id (the grafanarbac_user and grafanarbac_service_account data sources find it by name).", userID, orgID))
+	return true
+}
+
 // checkGlobalOrgID refuses org_id on a global assignment (ValidateConfig).
 func checkGlobalOrgID(global types.Bool, orgID types.Int64, diags *diag.Diagnostics) {
 	if global.ValueBool() && !orgID.IsNull() && !orgID.IsUnknown() {

@@ -136,12 +136,7 @@ func (r *userRoleAssignmentResource) ModifyPlan(ctx context.Context, req resourc
 	if plan.Global.ValueBool() {
 		checkServerAdmin(ctx, r.data.checker(&resp.Diagnostics), path.Root("global"), needGlobalAssignment)
 	}
-	// The same read Read uses; other errors are left to the apply, which reports them.
-	userID := plan.UserID.ValueInt64()
-	if _, err := r.data.reads.userRoles(ctx, orgClient(r.data, plan.OrgID.ValueInt64()), userID); grafana.IsNotFound(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("user_id"), "User not found",
-			fmt.Sprintf("No user or service account with id %d in organization %d. Check user_id.", userID, plan.OrgID.ValueInt64()))
-	}
+	planUser(ctx, r.data, plan.OrgID.ValueInt64(), plan.UserID.ValueInt64(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

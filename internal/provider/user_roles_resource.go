@@ -146,10 +146,8 @@ func (r *userRolesResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	unchanged := state != nil && plan.OrgID.Equal(state.OrgID) && plan.UserID.Equal(state.UserID) &&
 		plan.Global.Equal(state.Global) && plan.RoleUIDs.Equal(state.RoleUIDs)
 	if !unchanged {
-		orgID, userID := plan.OrgID.ValueInt64(), plan.UserID.ValueInt64()
-		if _, err := r.data.reads.userRoles(ctx, orgClient(r.data, orgID), userID); grafana.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("user_id"), "User not found",
-				fmt.Sprintf("No user or service account with id %d in organization %d. Check user_id (the grafanarbac_user and grafanarbac_service_account data sources find it by name).", userID, orgID))
+		orgID := plan.OrgID.ValueInt64()
+		if planUser(ctx, r.data, orgID, plan.UserID.ValueInt64(), &resp.Diagnostics) {
 			return
 		}
 		checkAssignableRoles(ctx, r.data, plan.RoleUIDs, path.Root("role_uids"), orgID, plan.Global.ValueBool(), userAssignmentTarget, &resp.Diagnostics)
