@@ -74,7 +74,7 @@ func (d *roleAssignmentsDataSource) Read(ctx context.Context, req datasource.Rea
 	}
 	orgID := lookupOrgID(d.data, cfg.OrgID)
 	client := orgClient(d.data, orgID)
-	if !requireGeneration2(ctx, client, "grafanarbac_role_assignments", &resp.Diagnostics) {
+	if !requireGeneration2(ctx, client, roleAssignmentsNeedGen2, roleAssignmentsNeedGen2Detail, &resp.Diagnostics) {
 		return
 	}
 	uid := cfg.RoleUID.ValueString()
@@ -97,9 +97,16 @@ func (d *roleAssignmentsDataSource) Read(ctx context.Context, req datasource.Rea
 	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
 }
 
-// requireGeneration2 adds an error and returns false on generation 1, which
-// has no role-centric assignment reads and no service accounts.
-func requireGeneration2(ctx context.Context, client *grafana.Client, what string, diags interface {
+// The generation-1 refusal of grafanarbac_role_assignments, resource and data source.
+const (
+	roleAssignmentsNeedGen2       = "grafanarbac_role_assignments needs Grafana 9 or later"
+	roleAssignmentsNeedGen2Detail = "This Grafana uses the generation 1 API (Grafana 8). Upgrade to Grafana 9 or later, or use the per-item assignment resources."
+)
+
+// requireGeneration2 adds the error summary, detail and returns false on
+// generation 1, which has no role-centric assignment reads and no service
+// accounts.
+func requireGeneration2(ctx context.Context, client *grafana.Client, summary, detail string, diags interface {
 	AddError(string, string)
 }) bool {
 	gen, err := client.Generation(ctx)
@@ -108,8 +115,7 @@ func requireGeneration2(ctx context.Context, client *grafana.Client, what string
 		return false
 	}
 	if gen == grafana.Generation1 {
-		diags.AddError(what+" needs Grafana 9 or later",
-			"This Grafana uses the generation 1 API (Grafana 8). Upgrade to Grafana 9 or later, or use the per-item assignment resources.")
+		diags.AddError(summary, detail)
 		return false
 	}
 	return true

@@ -167,7 +167,7 @@ func (r *roleAssignmentsResource) ModifyPlan(ctx context.Context, req resource.M
 	unchanged := state != nil && plan.OrgID.Equal(state.OrgID) && plan.RoleUID.Equal(state.RoleUID) &&
 		plan.Users.Equal(state.Users) && plan.Teams.Equal(state.Teams) && plan.ServiceAccounts.Equal(state.ServiceAccounts)
 	if !unchanged {
-		if !requireGeneration2(ctx, orgClient(r.data, orgID), "grafanarbac_role_assignments", &resp.Diagnostics) {
+		if !requireGeneration2(ctx, orgClient(r.data, orgID), roleAssignmentsNeedGen2, roleAssignmentsNeedGen2Detail, &resp.Diagnostics) {
 			return
 		}
 		checkAssignableRole(ctx, r.data, uid, orgID, false, roleHoldersTarget, &resp.Diagnostics)

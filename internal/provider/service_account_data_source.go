@@ -86,12 +86,8 @@ func (d *serviceAccountDataSource) Read(ctx context.Context, req datasource.Read
 	}
 	orgID := lookupOrgID(d.data, cfg.OrgID)
 	client := orgClient(d.data, orgID)
-	if gen, err := client.Generation(ctx); err != nil {
-		resp.Diagnostics.AddError("Cannot detect the Grafana API generation", err.Error())
-		return
-	} else if gen == grafana.Generation1 {
-		resp.Diagnostics.AddError("Service accounts need Grafana 9 or later",
-			"This Grafana uses the generation 1 API (Grafana 8), which has no service accounts.")
+	if !requireGeneration2(ctx, client, "Service accounts need Grafana 9 or later",
+		"This Grafana uses the generation 1 API (Grafana 8), which has no service accounts.", &resp.Diagnostics) {
 		return
 	}
 	sa, attr, detail, err := findServiceAccount(ctx, client, cfg, orgID)
