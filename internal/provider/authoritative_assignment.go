@@ -3,7 +3,6 @@ package provider
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -28,25 +27,13 @@ const appliedKey = "applied"
 
 // saveApplied records v (a struct of id sets) as the last apply's grants.
 func saveApplied(ctx context.Context, p privateState, v any) diag.Diagnostics {
-	b, err := json.Marshal(v)
-	if err != nil {
-		var d diag.Diagnostics
-		d.AddError("Cannot record the applied grants", err.Error())
-		return d
-	}
-	return p.SetKey(ctx, appliedKey, b)
+	return setPrivateJSON(ctx, p, appliedKey, v)
 }
 
 // loadApplied reads what saveApplied recorded into v, which stays as it is
 // when nothing was recorded (a resource imported and not applied since).
 func loadApplied(ctx context.Context, p privateState, v any) diag.Diagnostics {
-	b, diags := p.GetKey(ctx, appliedKey)
-	if diags.HasError() || len(b) == 0 {
-		return diags
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		diags.AddError("Cannot read the applied grants", "The resource's private state is damaged: "+err.Error())
-	}
+	_, diags := getPrivateJSON(ctx, p, appliedKey, v)
 	return diags
 }
 

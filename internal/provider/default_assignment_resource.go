@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -355,18 +354,8 @@ type foundGrant struct {
 	Added []grafana.Permission `json:"added,omitempty"`
 }
 
-// privateSetter is the private state of a create, read or import response.
-type privateSetter interface {
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-func setFoundGrant(ctx context.Context, private privateSetter, found foundGrant, diags *diag.Diagnostics) {
-	b, err := json.Marshal(found)
-	if err != nil {
-		diags.AddError("Cannot record the grant as found", err.Error())
-		return
-	}
-	diags.Append(private.SetKey(ctx, foundGrantKey, b)...)
+func setFoundGrant(ctx context.Context, private privateState, found foundGrant, diags *diag.Diagnostics) {
+	diags.Append(setPrivateJSON(ctx, private, foundGrantKey, found)...)
 }
 
 func (r *defaultAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -478,11 +467,9 @@ func (r *defaultAssignmentResource) Delete(ctx context.Context, req resource.Del
 	// States written before the found grant was recorded were made for
 	// grants in place.
 	found := foundGrant{InPlace: true}
-	if b, d := req.Private.GetKey(ctx, foundGrantKey); !d.HasError() && len(b) > 0 {
-		if err := json.Unmarshal(b, &found); err != nil {
-			resp.Diagnostics.AddError("Cannot read the private state", err.Error())
-			return
-		}
+	if _, d := getPrivateJSON(ctx, req.Private, foundGrantKey, &found); d.HasError() {
+		resp.Diagnostics.Append(d...)
+		return
 	}
 	if state.Assigned.IsNull() || state.Assigned.ValueBool() == found.InPlace {
 		return // as the resource found it

@@ -401,12 +401,6 @@ type grantClaims struct {
 
 const grantClaimKey = "grant_claim"
 
-// privateState is the private state of a plan request or response.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
 // claimToken tells the resource planned with private from any other, a
 // replaced resource's two plans being one resource.
 func claimToken(ctx context.Context, private privateState) string {

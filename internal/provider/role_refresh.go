@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -38,8 +37,6 @@ type roleStamp struct {
 func stampOf(r *grafana.Role) roleStamp {
 	return roleStamp{Version: r.Version, Created: r.Created, Updated: r.Updated}
 }
-
-// privateState is declared in role_assignment.go.
 
 // rememberStamp records what a full read of role saw.
 func rememberStamp(ctx context.Context, private privateState, role *grafana.Role) diag.Diagnostics {
@@ -104,28 +101,4 @@ func (d *providerData) recallRole(ctx context.Context, client *grafana.Client, p
 	}
 	listed.Permissions = seen.Permissions
 	return &listed
-}
-
-// privateJSON decodes the private state entry key; ok is false when it is
-// missing or unreadable (a missing entry only costs a read).
-func privateJSON[T any](ctx context.Context, private privateState, key string) (v T, ok bool) {
-	if private == nil {
-		return v, false
-	}
-	b, diags := private.GetKey(ctx, key)
-	if diags.HasError() || len(b) == 0 {
-		return v, false
-	}
-	return v, json.Unmarshal(b, &v) == nil
-}
-
-func setPrivateJSON(ctx context.Context, private privateState, key string, v any) diag.Diagnostics {
-	if private == nil {
-		return nil
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil // cannot happen: plain fields; a missing entry only costs a read
-	}
-	return private.SetKey(ctx, key, b)
 }
