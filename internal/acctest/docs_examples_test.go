@@ -61,14 +61,14 @@ func TestAccDocsExamples(t *testing.T) {
 	}
 	gen2 := env.Generation(t) == grafana.Generation2
 	if gen2 {
-		guide := filepath.Join(root, "docs", "guides", "access-control.md")
 		numbers := grafanaNumbersVersions(t, env)
-		for i, block := range hclBlocks(t, guide) {
+		for _, b := range guideBlocks(t, root, "access-control.md", "large-estates.md") {
+			i, block := b.index, b.text
 			if numbers {
 				// Do what the guide tells a Grafana 13 user.
 				block = grafana13Lines.ReplaceAllString(block, "")
 			}
-			ex := docsExample{name: fmt.Sprintf("docs/guides/access-control.md block %d", i+1), files: map[string]string{"main.tf": block}}
+			ex := docsExample{name: fmt.Sprintf("docs/guides/%s block %d", b.guide, i+1), files: map[string]string{"main.tf": block}}
 			if strings.Contains(block, "access-control.yaml") {
 				// The migration snippet: a global role must stay global.
 				ex.files["access-control.yaml"] = "apiVersion: 1\nroles:\n" +
@@ -231,4 +231,24 @@ func grafanaNumbersVersions(t *testing.T, env *acctest.Env) bool {
 		t.Fatal(err)
 	}
 	return major >= 13
+}
+
+// guideBlock is one HCL block of a guide under docs/guides.
+type guideBlock struct {
+	guide, text string
+	index       int // within its guide
+}
+
+func guideBlocks(t *testing.T, root string, guides ...string) []guideBlock {
+	var out []guideBlock
+	for _, g := range guides {
+		blocks := hclBlocks(t, filepath.Join(root, "docs", "guides", g))
+		if len(blocks) == 0 {
+			t.Fatalf("docs/guides/%s has no HCL block to run", g)
+		}
+		for i, text := range blocks {
+			out = append(out, guideBlock{guide: g, text: text, index: i})
+		}
+	}
+	return out
 }

@@ -77,6 +77,20 @@ func TestConfigs(t *testing.T) {
 	}
 }
 
+// The by-uid estate must name no instance of the role resource in an
+// expression, or Terraform builds the whole resource once per assignment.
+func TestConfigsByUID(t *testing.T) {
+	for _, e := range []estate{{N: 30, TeamIDs: []int64{4}}, {N: 30, TeamIDs: []int64{4}, ByUID: true}} {
+		for name, cfg := range map[string]string{"provider": providerConfig(e), "plugin floor": pluginFloorConfig(e)} {
+			refs := strings.Count(cfg, "r[count.index].")
+			uids := strings.Count(cfg, "-${count.index}\"\n  depends_on = [")
+			if e.ByUID && (refs != 0 || uids != 2) || !e.ByUID && (refs != 2 || uids != 0) {
+				t.Errorf("%s config, ByUID %v: %d references, %d names by uid; want 2 of one kind:\n%s", name, e.ByUID, refs, uids, cfg)
+			}
+		}
+	}
+}
+
 func TestParseVmHWM(t *testing.T) {
 	status := "Name:\tterraform-provi\nVmPeak:\t  900000 kB\nVmHWM:\t   51200 kB\nVmRSS:\t   40000 kB\n"
 	got, ok := parseVmHWM(strings.NewReader(status))

@@ -49,6 +49,8 @@ type options struct {
 	// seed makes the estate directly (seed.go) instead of measuring the
 	// apply; the destroy is skipped too.
 	seed bool
+	// byUID is estate.ByUID.
+	byUID bool
 	// noFloors skips the floors' commands (their columns read 0).
 	noFloors bool
 	// ops are the operations to measure (all when empty).
@@ -68,6 +70,7 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "directory for CPU profiles of the provider processes: one subdirectory per measured command, one profile per process (merge them with go tool pprof)")
 	seed := flag.Bool("seed", false, "make the estate directly in the emulator and the states (no apply, no destroy): the plans at sizes whose apply would take too long")
 	noFloors := flag.Bool("no-floors", false, "skip the floors (their columns read 0)")
+	byUID := flag.Bool("by-uid", false, "assignments name their role by uid, with depends_on, instead of by reference (config.go: what a reference costs Terraform 1.11)")
 	ops := flag.String("ops", "", "comma-separated operations to measure: apply, plan, plan-changed, destroy (default all)")
 	flag.Parse()
 	opList, err := parseOps(*ops)
@@ -87,7 +90,7 @@ func main() {
 	}
 	opts := options{sizes: ns, generation: *generation, out: *out, goBench: *goBench, parallelism: *parallelism, keep: *keep,
 		latencies: lats, noDestroy: *noDestroy, refreshChanged: *refreshChanged, cpuProfile: *cpuProfile,
-		seed: *seed, noFloors: *noFloors, ops: opList}
+		seed: *seed, noFloors: *noFloors, ops: opList, byUID: *byUID}
 	if err := run(opts); err != nil {
 		fmt.Fprintln(os.Stderr, "bench failed:", err)
 		os.Exit(1)
@@ -211,6 +214,7 @@ func run(opts options) error {
 		Notes:        existingNotes(opts.out),
 		Date:         time.Now().UTC().Format("2006-01-02"),
 		Parallelism:  opts.parallelism,
+		ByUID:        opts.byUID,
 	})
 	if err := os.WriteFile(opts.out, []byte(report), 0o644); err != nil {
 		return err
@@ -251,7 +255,7 @@ func (b *bench) measureSize(ctx context.Context, n int) ([]measurement, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := estate{N: n}
+	e := estate{N: n, ByUID: b.opts.byUID}
 	for _, name := range teams {
 		found, err := client.SearchTeams(ctx, name)
 		if err != nil || len(found) != 1 {

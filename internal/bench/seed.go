@@ -89,7 +89,7 @@ func (b *bench) stateTemplates(ctx context.Context, env []string) (map[string][]
 	if err != nil || len(teams) != 1 {
 		return nil, fmt.Errorf("looking up the template's team: %v (%d found)", err, len(teams))
 	}
-	e := estate{N: templateN, TeamIDs: []int64{teams[0].ID}}
+	e := estate{N: templateN, TeamIDs: []int64{teams[0].ID}, ByUID: b.opts.byUID}
 	env = append(env[:len(env):len(env)], "GRAFANA_URL="+srv.URL, "GRAFANA_AUTH=admin:admin")
 	out := map[string][]byte{}
 	for kind, cfg := range map[string]string{"provider": providerConfig(e), "floor": floorConfig(e), "pluginfloor": pluginFloorConfig(e)} {
