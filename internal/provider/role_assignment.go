@@ -189,9 +189,18 @@ func checkRoleAssignable(ctx context.Context, data *providerData, role *grafana.
 			fmt.Sprintf("Role %q is a basic role, the built-in role itself. Assign a fixed or custom role instead.", role.Name))
 		return nil
 	case roleKindManaged:
-		diags.AddAttributeError(uidPath, "Managed role cannot be assigned",
-			fmt.Sprintf("Role %q is managed by Grafana for one resource's permissions and cannot be assigned. Assign a fixed or custom role instead.", role.Name))
-		return nil
+		detail := fmt.Sprintf("Role %q is managed by Grafana for one resource's permissions and cannot be assigned. Assign a fixed or custom role instead.", role.Name)
+		if target.RefuseBasic {
+			// Documented for teams, users and service accounts (contract rule 5b).
+			diags.AddAttributeError(uidPath, "Managed role cannot be assigned", detail)
+			return nil
+		}
+		// Assumed for built-in roles: Grafana says nothing of them.
+		errs := diags.ErrorsCount()
+		data.checker(diags).refuse(uidPath, "Managed role cannot be assigned", detail)
+		if diags.ErrorsCount() > errs {
+			return nil
+		}
 	}
 	if global && !role.Global {
 		fix := "Set global = false (and org_id to the role's organization), or assign a global role."
