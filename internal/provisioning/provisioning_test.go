@@ -42,6 +42,18 @@ deleteRoles:
 	}
 }
 
+// A uid of another form and a negative version are passed on: Grafana is
+// only assumed to refuse them, which the resources check as plan_checks says.
+func TestParseKeepsAssumedRulesForTheResources(t *testing.T) {
+	f, err := Parse([]byte("roles:\n  - name: custom:a\n    uid: has.dot\n    version: -1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := f.Roles[0]; r.UID != "has.dot" || r.Version != -1 {
+		t.Errorf("role = %+v", r)
+	}
+}
+
 func TestParseEmpty(t *testing.T) {
 	for _, text := range []string{"", "# nothing\n", "apiVersion: 1\n"} {
 		f, err := Parse([]byte(text))
