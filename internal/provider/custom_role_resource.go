@@ -105,8 +105,9 @@ func (r *customRoleResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name, unique within the organization, for example `custom:reports:editor`. Must not start with `fixed:`, `basic:` or `managed:`.",
 				Required:            true,
+				// Characters, not bytes: Grafana's column holds 190 characters.
 				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, 190),
+					stringvalidator.UTF8LengthBetween(1, 190),
 					customRoleName(),
 				},
 			},

@@ -415,6 +415,21 @@ func TestAccCustomRole_assumedInputFollowsPlanChecks(t *testing.T) {
 	})
 }
 
+// Grafana holds 190 characters of a name, however many bytes they take:
+// such a name plans.
+func TestAccCustomRole_nameLengthInCharacters(t *testing.T) {
+	env := newRoleTestEnv(t)
+	token := env.randName("long")
+	name := "custom:" + token + ":" + strings.Repeat("é", 190-len("custom:"+token+":"))
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { env.preCheck(t) },
+		ProtoV6ProviderFactories: env.factories,
+		Steps: []resource.TestStep{
+			{Config: env.config(customRoleHCL{Name: name, Perms: []string{hclPerm(env.scoped[0])}}.String()), PlanOnly: true, ExpectNonEmptyPlan: true},
+		},
+	})
+}
+
 func TestAccCustomRole_outOfBand(t *testing.T) {
 	env := newRoleTestEnv(t)
 	name := env.randName("custom:acc:oob")

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -434,7 +435,7 @@ func (d *decoder) role(n *yaml.Node, i int) Role {
 	switch p := reservedPrefix(r.Name); {
 	case strings.TrimSpace(r.Name) == "":
 		d.fail(where, n, "name is required: every role needs one, e.g. name: custom:reports:editor")
-	case len(r.Name) > maxNameLen:
+	case utf8.RuneCountInString(r.Name) > maxNameLen:
 		d.fail(where, m["name"], "name is longer than %d characters; shorten it", maxNameLen)
 	case r.Fixed:
 		for _, key := range []string{"permissions", "builtInRoles", "from"} {

@@ -54,6 +54,17 @@ func TestParseKeepsAssumedRulesForTheResources(t *testing.T) {
 	}
 }
 
+// A name is limited to 190 characters, not bytes.
+func TestParseNameLengthInCharacters(t *testing.T) {
+	name := "custom:" + strings.Repeat("é", 183)
+	if _, err := Parse([]byte("roles:\n  - name: " + name + "\n")); err != nil {
+		t.Errorf("a name of 190 characters (%d bytes): %v", len(name), err)
+	}
+	if _, err := Parse([]byte("roles:\n  - name: " + name + "é\n")); err == nil || !strings.Contains(err.Error(), "longer than 190") {
+		t.Errorf("a name of 191 characters: %v", err)
+	}
+}
+
 func TestParseEmpty(t *testing.T) {
 	for _, text := range []string{"", "# nothing\n", "apiVersion: 1\n"} {
 		f, err := Parse([]byte(text))
