@@ -102,6 +102,10 @@ const (
 // refresh = "changed" (issue 18).
 const maxChangedRefreshRequestsPerResource = 0.02
 
+// minChangedRefreshSpeedup is how much faster in wall time issue 18 asks a
+// no-op plan with refresh = "changed" to be than the default one.
+const minChangedRefreshSpeedup = 1.5
+
 // fullRefreshOf is the default-refresh twin of a refresh = "changed" row.
 func fullRefreshOf(ms []measurement, m measurement) *measurement {
 	for i := range ms {
@@ -192,16 +196,21 @@ func judge(all []measurement) []target {
 		}
 		if m.RefreshChanged {
 			rpr := m.requestsPerResource()
-			measured := fmt.Sprintf("%.3f", rpr)
-			if full := fullRefreshOf(all, m); full != nil && m.Seconds > 0 {
-				measured += fmt.Sprintf("; %.2f× faster than the default (%.1f s / %.1f s)", full.Seconds/m.Seconds, full.Seconds, m.Seconds)
-			}
 			out = append(out, target{
 				Name:     fmt.Sprintf(`no-op plan, N=%d, %s latency, refresh = "changed": requests per resource`, n, m.Latency),
 				Limit:    fmt.Sprintf("≤ %.2f", maxChangedRefreshRequestsPerResource),
-				Measured: measured,
+				Measured: fmt.Sprintf("%.3f", rpr),
 				Met:      rpr <= maxChangedRefreshRequestsPerResource,
 			})
+			if full := fullRefreshOf(all, m); full != nil && m.Seconds > 0 {
+				speedup := full.Seconds / m.Seconds
+				out = append(out, target{
+					Name:     fmt.Sprintf(`no-op plan, N=%d, %s latency, refresh = "changed": wall time against the default`, n, m.Latency),
+					Limit:    fmt.Sprintf("≥ %.1f× faster", minChangedRefreshSpeedup),
+					Measured: fmt.Sprintf("%.2f× (%.1f s / %.1f s)", speedup, full.Seconds, m.Seconds),
+					Met:      speedup >= minChangedRefreshSpeedup,
+				})
+			}
 			continue
 		}
 		others := m.totalRequests() - int64(m.N)
