@@ -476,7 +476,10 @@ func (e *Emulator) removeUserRole(c *call) {
 	c.json(http.StatusOK, message{"Role removed from user."})
 }
 
-// Batch reads (generation 2).
+// Batch reads (generation 2). Grafana checks the read action once, on
+// every team (teams:id:*) or every user (users:id:*), whatever ids the body
+// names (listTeamsRoles and listUsersRoles in grafana/grafana's
+// public/api-enterprise-spec.json): per-id scopes are not enough.
 
 type searchBody struct {
 	TeamIDs       []int64 `json:"teamIds"`
@@ -506,16 +509,15 @@ func (e *Emulator) searchTeamRoles(c *call) {
 	s := e.s
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	p := e.perms(c)
+	if !e.require(c, e.perms(c), e.acts().teamsRolesRead, "teams:id:*") {
+		return
+	}
 	orgID, ok := e.searchOrg(c, body)
 	if !ok {
 		return
 	}
 	out := map[string][]roleBrief{}
 	for _, id := range body.TeamIDs {
-		if !e.require(c, p, e.acts().teamsRolesRead, "teams:id:"+strconv.FormatInt(id, 10)) {
-			return
-		}
 		if t := s.teams[id]; t != nil && t.orgID == orgID {
 			out[strconv.FormatInt(id, 10)] = briefs(s.rolesIn(s.teamRoles[id]), body.IncludeHidden)
 		}
@@ -531,16 +533,15 @@ func (e *Emulator) searchUserRoles(c *call) {
 	s := e.s
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	p := e.perms(c)
+	if !e.require(c, e.perms(c), e.acts().usersRolesRead, "users:id:*") {
+		return
+	}
 	orgID, ok := e.searchOrg(c, body)
 	if !ok {
 		return
 	}
 	out := map[string][]roleBrief{}
 	for _, id := range body.UserIDs {
-		if !e.require(c, p, e.acts().usersRolesRead, "users:id:"+strconv.FormatInt(id, 10)) {
-			return
-		}
 		if u := s.users[id]; u != nil {
 			out[strconv.FormatInt(id, 10)] = briefs(s.rolesIn(s.userRoles[assignKey{id: id, orgID: orgID}], s.userRoles[assignKey{id: id}]), body.IncludeHidden)
 		}

@@ -588,8 +588,11 @@ func (e *Emulator) roleAssignments(c *call) {
 	uid := c.param("uid")
 	p := e.perms(c)
 	a := e.acts()
-	if !e.require(c, p, a.rolesRead, "roles:uid:"+uid) || !e.require(c, p, a.usersRolesRead, "users:*") ||
-		!e.require(c, p, a.teamsRolesRead, "teams:*") {
+	// The scopes are those of getRoleAssignments in grafana/grafana's
+	// public/api-enterprise-spec.json (and the Go client's GetRoleAssignments):
+	// users:id:* and teams:id:*, which users:* and teams:* also cover.
+	if !e.require(c, p, a.rolesRead, "roles:uid:"+uid) || !e.require(c, p, a.usersRolesRead, "users:id:*") ||
+		!e.require(c, p, a.teamsRolesRead, "teams:id:*") {
 		return
 	}
 	if s.visibleRole(uid, c.orgID) == nil {
