@@ -507,6 +507,8 @@ func resourceBadInputCases(t *testing.T, env *acctest.Env, fx badInputFixtures) 
 		badInputCase{name: "custom_role scope with a wildcard inside", config: perm("dashboards:read", "dashboards:*:abc"),
 			expect: diagPattern(`Wildcard inside a permission scope.*"dashboards:\*:abc".*Use a scope such as "dashboards:\*"`)},
 		badInputCase{name: "custom_role scope with a question mark", config: perm("teams:read", "teams:id:?1"), expect: diagPattern(`Wildcard inside a permission scope.*"teams:id:\?1"`)},
+		badInputCase{name: "custom_role scope with a wildcard after part of a name", config: perm("dashboards:read", "dashboards:uid:abc*"),
+			expect: diagPattern(`Wildcard after part of a name.*"dashboards:uid:abc\*".*Use a scope such as "dashboards:uid:\*".*plan_checks`)},
 		badInputCase{name: "builtin_role_assignment Grafana Admin of an org role",
 			config: builtin(`builtin_role = "Grafana Admin"` + "\nrole_uid = \"" + fx.roleUID + "\"\nglobal = true"),
 			expect: diagPattern(`Global assignment of an organization's role.*Grafana Admin assignments are global.*make the role global .global = true on its grafanarbac_custom_role.`)},

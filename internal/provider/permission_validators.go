@@ -71,10 +71,20 @@ func checkPermissionForms(c checker, perms types.Set) {
 		if action, ok := knownString(attrs["action"]); ok && action != "" {
 			checkActionForm(c, at.AtName("action"), action)
 		}
-		if scope, ok := knownString(attrs["scope"]); ok && hasSpace(scope) {
+		scope, ok := knownString(attrs["scope"])
+		switch {
+		case !ok:
+		case hasSpace(scope):
 			c.refuse(at.AtName("scope"), "White space in a permission scope",
 				fmt.Sprintf("The scope %q contains white space. Grafana would store it as written, and it would match nothing. "+
 					"Remove the white space, e.g. %q.", scope, strings.Join(strings.Fields(scope), "")))
+		case partialWildcard(scope):
+			// Grafana's ValidateScope refuses it; that custom-role writes
+			// call it is what the contract implies, not what it says.
+			cut := strings.LastIndexAny(scope, ":/")
+			c.refuse(at.AtName("scope"), "Wildcard after part of a name",
+				fmt.Sprintf("The scope %q ends in * after part of a name. Grafana matches * only as a whole last part, after a : or a /, "+
+					"and is expected to refuse the role. Use a scope such as %q.", scope, scope[:cut+1]+"*"))
 		}
 	}
 }
@@ -92,6 +102,13 @@ func checkActionForm(c checker, attr path.Path, action string) {
 			fmt.Sprintf("The action %q is not of the form <resource>[.<sub>]:<verb>. "+
 				"Set it to a Grafana action such as reports:read, teams.roles:add or org.users:write.", action))
 	}
+}
+
+// partialWildcard reports a last * that follows neither a : nor a /, as
+// in dashboards:uid:abc* (a * alone is the whole scope).
+func partialWildcard(scope string) bool {
+	prefix, ok := strings.CutSuffix(scope, "*")
+	return ok && prefix != "" && !strings.HasSuffix(prefix, ":") && !strings.HasSuffix(prefix, "/")
 }
 
 func knownString(v attr.Value) (string, bool) {

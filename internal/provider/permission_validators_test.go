@@ -70,6 +70,9 @@ func TestPermissionFormsFollowPlanChecks(t *testing.T) {
 		{grafana.Permission{Action: ".users:read"}, "Malformed permission action", "action"},
 		{grafana.Permission{Action: "dashboards:read", Scope: "dashboards: *"}, "White space in a permission scope", "scope"},
 		{grafana.Permission{Action: "teams:read", Scope: "\tteams:*"}, "White space in a permission scope", "scope"},
+		{grafana.Permission{Action: "dashboards:read", Scope: "dashboards:uid:abc*"}, "Wildcard after part of a name", "scope"},
+		{grafana.Permission{Action: "plugins.app:access", Scope: "plugins:id/*"}, "", ""},
+		{grafana.Permission{Action: "reports:read", Scope: "*"}, "", ""},
 	}
 	for _, c := range cases {
 		for _, mode := range []string{planChecksError, planChecksWarn, planChecksOff} {

@@ -183,7 +183,7 @@ func (p *grafanarbacProvider) Schema(_ context.Context, _ provider.SchemaRequest
 					"`" + planChecksError + "` (the default) fails the plan; `" + planChecksWarn + "` warns and lets the apply go ahead " +
 					"(a 403 then still says what was needed); `" + planChecksOff + "` skips these checks and the requests they make. " +
 					"It governs too the checks of input Grafana is only assumed to refuse: a role `uid` that is not at most 40 letters, digits, " +
-					"`-` and `_`, a negative `version`, white space in a permission, an action not of the form `<resource>[.<sub>]:<verb>`, a managed role granted to a built-in role. " +
+					"`-` and `_`, a negative `version`, white space in a permission, an action not of the form `<resource>[.<sub>]:<verb>`, a scope ending in `*` after part of a name (`dashboards:uid:abc*`), a managed role granted to a built-in role. " +
 					"Input Grafana documents as refused (reserved role names, a `*` inside a scope, unknown built-in role names) always fails the plan. " +
 					"May be set with `" + envPlanChecks + "`.",
 				Validators: []validator.String{stringvalidator.OneOf(planChecksModes...)},
