@@ -645,7 +645,7 @@ func (e *Emulator) setRoleAssignments(c *call) {
 		c.notFound("role")
 		return
 	}
-	if !assignable(c, r) {
+	if !e.assignable(c, r) {
 		return
 	}
 	users := map[int64]bool{}
