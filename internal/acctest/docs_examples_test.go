@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	sdkacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/acctest"
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
@@ -36,18 +38,19 @@ var docsExamplesNotApplied = map[string]string{
 // directory of examples/, from which docs/ is generated, the HCL blocks of
 // README.md and of docs/guides/) to the emulator, then proves the next plan
 // is empty and destroys. The examples use Grafana 9+ names; on generation 1
-// only the README's, which avoids them, runs.
+// only the README's, which avoids them, runs. The names the examples give
+// and look up get this run's prefix (docsNames), so that objects of a real
+// Grafana, or of an earlier run, cannot collide with them.
 func TestAccDocsExamples(t *testing.T) {
 	env := acctest.Get(t)
-	if env.Real() {
-		t.Skip("the examples use fixed names and change default grants: run them against the emulator")
-	}
 	tf, root, work := terraformWithProvider(t)
 	ctx := context.Background()
+	// Eight characters: the longest uid, with the prefix, stays within Grafana's 40.
+	own := docsNames("tf-acc-" + sdkacctest.RandString(8))
 
 	// What the examples look up must exist: the team Reporting, and a
 	// user in place of the ids they name.
-	teamID, err := env.Client.CreateTeam(ctx, "Reporting", "")
+	teamID, err := env.Client.CreateTeam(ctx, own.name("Reporting"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +60,7 @@ func TestAccDocsExamples(t *testing.T) {
 
 	var examples []docsExample
 	for i, block := range hclBlocks(t, filepath.Join(root, "README.md")) {
-		examples = append(examples, docsExample{name: fmt.Sprintf("README.md block %d", i+1), files: map[string]string{"main.tf": block}})
+		examples = append(examples, docsExample{name: fmt.Sprintf("README.md block %d", i+1), files: map[string]string{"main.tf": own.text(block)}})
 	}
 	gen2 := env.Generation(t) == grafana.Generation2
 	if gen2 {
@@ -68,17 +71,17 @@ func TestAccDocsExamples(t *testing.T) {
 				// Do what the guide tells a Grafana 13 user.
 				block = grafana13Lines.ReplaceAllString(block, "")
 			}
-			ex := docsExample{name: fmt.Sprintf("docs/guides/%s block %d", b.guide, i+1), files: map[string]string{"main.tf": block}}
+			ex := docsExample{name: fmt.Sprintf("docs/guides/%s block %d", b.guide, i+1), files: map[string]string{"main.tf": own.text(block)}}
 			if strings.Contains(block, "access-control.yaml") {
 				// The migration snippet: a global role must stay global.
-				ex.files["access-control.yaml"] = "apiVersion: 1\nroles:\n" +
+				ex.files["access-control.yaml"] = own.text("apiVersion: 1\nroles:\n" +
 					"  - name: custom:docs:global\n    uid: docs_global\n    global: true\n    version: 1\n" +
 					"    permissions:\n      - action: reports:read\n        scope: reports:*\n" +
 					"  - name: custom:docs:org\n    uid: docs_org\n    version: 3\n" +
-					"    permissions:\n      - action: reports:read\n        scope: reports:*\n"
+					"    permissions:\n      - action: reports:read\n        scope: reports:*\n")
 				ex.check = func(t *testing.T) {
 					for uid, global := range map[string]bool{"docs_global": true, "docs_org": false} {
-						r, err := env.Client.GetRole(ctx, uid)
+						r, err := env.Client.GetRole(ctx, own.name(uid))
 						if err != nil {
 							t.Fatalf("role %s: %v", uid, err)
 						}
@@ -92,12 +95,12 @@ func TestAccDocsExamples(t *testing.T) {
 		}
 		// The look-up examples name the user alice, the service account
 		// ci-deployer and the role custom-reports-reader.
-		alice, err := env.Client.CreateUser(ctx, grafana.CreateUserRequest{Login: "alice", Password: "pw-docs-alice", OrgID: env.OrgID})
+		alice, err := env.Client.CreateUser(ctx, grafana.CreateUserRequest{Login: own.name("alice"), Password: "pw-docs-alice", OrgID: env.OrgID})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = env.Client.DeleteUser(ctx, alice) })
-		ci, err := env.Client.CreateServiceAccount(ctx, "ci-deployer", "Viewer")
+		ci, err := env.Client.CreateServiceAccount(ctx, own.name("ci-deployer"), "Viewer")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,12 +108,12 @@ func TestAccDocsExamples(t *testing.T) {
 		// The role is granted to nothing, but a basic role holds it in full
 		// once an example grants reports:read: the destroy must still take
 		// that permission away (issue 16).
-		if _, err := env.Client.CreateRole(ctx, grafana.CreateRoleRequest{UID: "custom-reports-reader", Name: "custom:docs:reports-reader",
+		if _, err := env.Client.CreateRole(ctx, grafana.CreateRoleRequest{UID: own.name("custom-reports-reader"), Name: own.text("custom:docs:reports-reader"),
 			Permissions: []grafana.Permission{{Action: "reports:read", Scope: "reports:*"}}}); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() {
-			_ = env.Client.DeleteRole(ctx, "custom-reports-reader", grafana.DeleteRoleOptions{Force: true})
+			_ = env.Client.DeleteRole(ctx, own.name("custom-reports-reader"), grafana.DeleteRoleOptions{Force: true})
 		})
 		dirs, err := exampleDirs(filepath.Join(root, "examples"))
 		if err != nil {
@@ -128,7 +131,7 @@ func TestAccDocsExamples(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				files[filepath.Base(f)] = userIDs.ReplaceAllString(string(b), "${1}"+strconv.FormatInt(userID, 10))
+				files[filepath.Base(f)] = own.text(userIDs.ReplaceAllString(string(b), "${1}"+strconv.FormatInt(userID, 10)))
 			}
 			examples = append(examples, docsExample{name: name, files: files})
 		}
@@ -180,6 +183,24 @@ func TestAccDocsExamples(t *testing.T) {
 			}
 		})
 	}
+}
+
+// docsNames gives the fixed names of the docs' examples a prefix of one run
+// (tf-acc-…): the objects the examples look up (a team, a user, a service
+// account, a role), the uids they give, and every custom role's name.
+type docsNames string
+
+// fixedNames are the values (after = in HCL, : in YAML) the examples give
+// or look up by name; labels such as data "grafanarbac_user" "alice" stay.
+var fixedNames = regexp.MustCompile(`([=:]\s*"?)((?:Reporting|alice|ci-deployer|custom-reports-reader|custom_reports_editor|docs_global|docs_org)\b|estate-)`)
+
+// name is a fixed name of the examples with the run's prefix.
+func (n docsNames) name(s string) string { return string(n) + "-" + s }
+
+// text is an example with the run's names.
+func (n docsNames) text(s string) string {
+	s = fixedNames.ReplaceAllString(s, "${1}"+string(n)+"-${2}")
+	return strings.ReplaceAll(s, "custom:", "custom:"+string(n)+":")
 }
 
 // basicRolePerms is what each basic role grants (generation 2), as
