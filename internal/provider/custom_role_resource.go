@@ -213,7 +213,14 @@ func (r *customRoleResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return // destroy
 	}
 	if unchangedPlan(ctx, r.data, req) {
-		return // nothing to plan: the version stays with the content
+		var name, uid types.String
+		var orgID types.Int64
+		var global types.Bool
+		for attr, v := range map[string]any{"name": &name, "uid": &uid, "org_id": &orgID, "global": &global} {
+			resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(attr), v)...)
+		}
+		r.claim(ctx, resp.Private, name, uid, orgID, global, &resp.Diagnostics)
+		return // nothing else to plan: the version stays with the content
 	}
 	var plan, config customRoleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -240,6 +247,8 @@ func (r *customRoleResource) ModifyPlan(ctx context.Context, req resource.Modify
 			plan.OrgID = types.Int64Unknown()
 		}
 	}
+
+	r.claim(ctx, resp.Private, plan.Name, plan.UID, plan.OrgID, plan.Global, &resp.Diagnostics)
 
 	create := state == nil
 	if state != nil {
@@ -278,6 +287,26 @@ func (r *customRoleResource) ModifyPlan(ctx context.Context, req resource.Modify
 		r.checkRights(ctx, r.data.checker(&resp.Diagnostics), plan, prior)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// claim records the role a plan names, by name in its organization (0 for
+// a global role) and by uid, and fails a second resource naming it: its
+// create would adopt the first one's role as an interrupted apply's, and
+// either's destroy would delete the role the other still states.
+func (r *customRoleResource) claim(ctx context.Context, private privateState, name, uid types.String, orgID types.Int64, global types.Bool, diags *diag.Diagnostics) {
+	if r.data == nil || name.IsUnknown() || orgID.IsUnknown() || global.IsUnknown() {
+		return
+	}
+	org := orgID.ValueInt64()
+	if global.ValueBool() {
+		org = 0
+	}
+	r.data.claims.claimAs(ctx, private, "role", fmt.Sprintf("custom role %d:%s", org, name.ValueString()),
+		fmt.Sprintf("defines the role named %q in organization %d", name.ValueString(), org), path.Root("name"), diags)
+	if !uid.IsUnknown() && !uid.IsNull() {
+		r.data.claims.claimAs(ctx, private, "role", "custom role uid "+uid.ValueString(),
+			fmt.Sprintf("defines the role with uid %q", uid.ValueString()), path.Root("uid"), diags)
+	}
 }
 
 // planVersion fills plan.Version, reading what planVersion needs from the server.
