@@ -36,6 +36,7 @@ type pathFault struct {
 	carry  bool
 	left   atomic.Int64
 	hits   atomic.Int64
+	then   *pathFault // armed for one request once this one answers
 }
 
 func newFault(method string, path *regexp.Regexp, status int, carry bool, n int64) *pathFault {
@@ -56,6 +57,9 @@ func (f *pathFault) wrap(next http.Handler) http.Handler {
 		f.hits.Add(1)
 		if f.carry {
 			next.ServeHTTP(&statusWriter{ResponseWriter: discardWriter{h: http.Header{}}}, r)
+		}
+		if f.then != nil {
+			f.then.arm(1)
 		}
 		if f.status == http.StatusTooManyRequests {
 			w.Header().Set("Retry-After", "0")
@@ -182,14 +186,21 @@ func pathServer(t *testing.T, wrap func(http.Handler) http.Handler) *relServer {
 	return startRelServer(t, emulator.Config{Version: os.Getenv(acctest.EnvVersion)}, wrap)
 }
 
-// skipUnlessKindRuns skips a kind the emulated Grafana cannot run.
+// writeOf is the request that sets the kind's grants on the suite's
+// Grafana; one is false where grants are written one by one (each
+// reconciled by reading it back).
+func (k roleSetKind) writeOf() (method string, path *regexp.Regexp, one bool) {
+	if v := os.Getenv(acctest.EnvVersion); k.from92 && (strings.HasPrefix(v, "9.0.") || strings.HasPrefix(v, "9.1.")) {
+		return http.MethodPost, regexp.MustCompile(`^/api/access-control/users/\d+/roles$`), false
+	}
+	return http.MethodPut, k.write, true
+}
+
+// skipUnlessRuns skips a kind the emulated Grafana cannot run.
 func (k roleSetKind) skipUnlessRuns(t *testing.T, srv *relServer) {
 	t.Helper()
 	if k.gen2 && srv.Em.Generation() == 8 {
 		t.Skip("needs generation 2")
-	}
-	if v := srv.Em.Version(); k.from92 && (strings.HasPrefix(v, "9.0.") || strings.HasPrefix(v, "9.1.")) {
-		t.Skipf("Grafana %s has no single write of the grants: each grant is checked by reading it back", v)
 	}
 }
 
@@ -220,7 +231,11 @@ func expectGrants(f grantFixture, held []int, notHeld []int) resource.TestCheckF
 func TestAccRoleSets_answerLost(t *testing.T) {
 	for _, k := range roleSetKinds() {
 		t.Run(k.name, func(t *testing.T) {
-			trap := newFault(http.MethodPut, k.write, http.StatusInternalServerError, true, 0)
+			method, path, one := k.writeOf()
+			if !one {
+				t.Skipf("Grafana %s has no single write of the grants: each grant is read back after a lost answer", os.Getenv(acctest.EnvVersion))
+			}
+			trap := newFault(method, path, http.StatusInternalServerError, true, 0)
 			srv := pathServer(t, trap.wrap)
 			k.skipUnlessRuns(t, srv)
 			env := srv.assignEnv(t, &rpcRecorder{}, "retries = 0")
@@ -267,8 +282,9 @@ func TestAccRoleSets_answerLost(t *testing.T) {
 func TestAccRoleSets_retriedWrites(t *testing.T) {
 	for _, k := range roleSetKinds() {
 		t.Run(k.name, func(t *testing.T) {
-			failed := newFault(http.MethodPut, k.write, http.StatusInternalServerError, false, 1)
-			lost := newFault(http.MethodPut, k.write, http.StatusInternalServerError, true, 1)
+			method, path, _ := k.writeOf()
+			failed := newFault(method, path, http.StatusInternalServerError, false, 1)
+			lost := newFault(method, path, http.StatusInternalServerError, true, 1)
 			throttled := newFault(http.MethodDelete, k.remove, http.StatusTooManyRequests, false, 1)
 			removed := newFault(http.MethodDelete, k.remove, http.StatusBadGateway, true, 1)
 			srv := pathServer(t, chain(failed.wrap, lost.wrap, throttled.wrap, removed.wrap))
@@ -605,6 +621,7 @@ func TestAccAssignment_createAnswerLost(t *testing.T) {
 			roles := regexp.MustCompile(`^/api/access-control/` + kind + `s/\d+/roles$`)
 			lost := newFault(http.MethodPost, roles, http.StatusInternalServerError, true, 0)
 			lookUp := newFault(http.MethodGet, roles, http.StatusInternalServerError, false, 0)
+			lost.then = lookUp // the plan reads the roles too, on generation 1
 			srv := pathServer(t, chain(lost.wrap, lookUp.wrap))
 			env := srv.assignEnv(t, &rpcRecorder{}, "retries = 0")
 			role, other := env.createRole(t, env.testPerms(t, 1), false), env.createRole(t, env.testPerms(t, 1), false)
@@ -628,7 +645,7 @@ func TestAccAssignment_createAnswerLost(t *testing.T) {
 				ProtoV6ProviderFactories: env.factories,
 				CheckDestroy:             resource.ComposeAggregateTestCheckFunc(env.expectHolds(t, role.UID, false, h), env.expectHolds(t, other.UID, true, h)),
 				Steps: []resource.TestStep{
-					{PreConfig: func() { lost.arm(1); lookUp.arm(1) }, Config: env.config(hcl), ExpectError: regexp.MustCompile(`500`)},
+					{PreConfig: func() { lost.arm(1) }, Config: env.config(hcl), ExpectError: regexp.MustCompile(`500`)},
 					{
 						PreConfig: func() {
 							if lost.hits.Load() != 1 || lookUp.hits.Load() != 1 {
