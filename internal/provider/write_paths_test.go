@@ -663,3 +663,64 @@ func TestAccAssignment_createAnswerLost(t *testing.T) {
 		})
 	}
 }
+
+// TestAccBuiltinRoleAssignment_updateAnswerLost: the role gains a
+// permission outside Terraform; the update that adds it to the basic role
+// is carried out but its answer lost, with no retry left. The next apply
+// converges, and the destroy takes the added permission away too. Without
+// recording it, the next plan found it on the basic role and did not own
+// it, and the destroy left it there.
+func TestAccBuiltinRoleAssignment_updateAnswerLost(t *testing.T) {
+	trap := newFault(http.MethodPut, regexp.MustCompile(`^/api/access-control/roles/basic_viewer$`), http.StatusInternalServerError, true, 0)
+	srv := pathServer(t, trap.wrap)
+	env := srv.assignEnv(t, &rpcRecorder{}, "retries = 0")
+	env.skipUnlessGen(t, grafana.Generation2, "generation 1 assigns roles by reference and never copies permissions")
+	perms := env.testPerms(t, 2)
+	role := env.createRole(t, perms[:1], false)
+	hcl := env.config(builtinAssignmentHCL("test", "Viewer", role.UID, ""))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy:             checkBuiltinGrant(env, "Viewer", role, perms, false),
+		Steps: []resource.TestStep{
+			{Config: hcl, ConfigPlanChecks: asgEmptyPlanAfterApply, Check: checkBuiltinGrant(env, "Viewer", role, perms[:1], true)},
+			{
+				PreConfig: func() { env.setRolePermissions(t, role, perms...); trap.arm(1) },
+				Config:    hcl, ExpectError: regexp.MustCompile(`500`),
+			},
+			{
+				PreConfig: func() {
+					if err := checkBuiltinGrant(env, "Viewer", role, perms, true)(nil); err != nil {
+						t.Fatalf("the lost update did not add the permission: %v", err)
+					}
+				},
+				Config: hcl, ConfigPlanChecks: asgEmptyPlanAfterApply, Check: checkBuiltinGrant(env, "Viewer", role, perms, true),
+			},
+		},
+	})
+}
+
+// TestAccBuiltinRoleAssignment_retriedWrites: the basic role's update is
+// answered 500 before Grafana acts, then carried out with its answer lost;
+// at destroy it is throttled, then carried out with its answer lost. Each
+// is retried: the basic role holds the role's permissions, then none.
+func TestAccBuiltinRoleAssignment_retriedWrites(t *testing.T) {
+	basic := regexp.MustCompile(`^/api/access-control/roles/basic_viewer$`)
+	failed := newFault(http.MethodPut, basic, http.StatusInternalServerError, false, 1)
+	lost := newFault(http.MethodPut, basic, http.StatusInternalServerError, true, 1)
+	throttled := newFault(http.MethodPut, basic, http.StatusTooManyRequests, false, 0)
+	lostAtDestroy := newFault(http.MethodPut, basic, http.StatusBadGateway, true, 0)
+	srv := pathServer(t, chain(failed.wrap, lost.wrap, throttled.wrap, lostAtDestroy.wrap))
+	env := srv.assignEnv(t, &rpcRecorder{}, "retries = 3")
+	env.skipUnlessGen(t, grafana.Generation2, "generation 1 is TestAccReliability_faults'")
+	role := env.createRole(t, env.testPerms(t, 2), false)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(expectHits(throttled, lostAtDestroy), checkBuiltinGrant(env, "Viewer", role, role.Permissions, false)),
+		Steps: []resource.TestStep{{
+			Config: env.config(builtinAssignmentHCL("test", "Viewer", role.UID, "")), ConfigPlanChecks: asgEmptyPlanAfterApply,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				expectHits(failed, lost), checkBuiltinGrant(env, "Viewer", role, role.Permissions, true),
+				func(*terraform.State) error { throttled.arm(1); lostAtDestroy.arm(1); return nil }),
+		}},
+	})
+}
