@@ -27,16 +27,16 @@ const envCPUProfile = "GRAFANARBAC_CPUPROFILE"
 // A plan sends the provider a few requests per resource, each decoded by the
 // framework into many short-lived values: with Go's default GOGC the
 // collector was a fifth of the provider's CPU in a no-op plan of 2,100
-// resources (BENCHMARKS.md). A larger GOGC under a memory limit spends
-// less CPU and stays within gcMemoryLimit; GOGC and GOMEMLIMIT, when set,
-// win.
+// resources (BENCHMARKS.md). A larger GOGC spends less CPU; the limit
+// keeps peak memory where it was (it is soft: past it the collector only
+// runs more often). GOGC and GOMEMLIMIT, when set, win.
 const (
 	gcPercent     = 200
 	gcMemoryLimit = 40 << 20
 )
 
-// gcSettings returns the collector settings to apply; ok is false for
-// each one the environment already sets.
+// gcSettings returns the collector settings; set is false for each one
+// the environment already sets.
 func gcSettings(lookup func(string) (string, bool)) (percent int, setPercent bool, limit int64, setLimit bool) {
 	_, hasGOGC := lookup("GOGC")
 	_, hasLimit := lookup("GOMEMLIMIT")
@@ -44,13 +44,12 @@ func gcSettings(lookup func(string) (string, bool)) (percent int, setPercent boo
 }
 
 func main() {
-	if percent, ok, limit, okLimit := gcSettings(os.LookupEnv); ok || okLimit {
-		if ok {
-			debug.SetGCPercent(percent)
-		}
-		if okLimit {
-			debug.SetMemoryLimit(limit)
-		}
+	percent, setPercent, limit, setLimit := gcSettings(os.LookupEnv)
+	if setPercent {
+		debug.SetGCPercent(percent)
+	}
+	if setLimit {
+		debug.SetMemoryLimit(limit)
 	}
 	var debugMode bool
 	flag.BoolVar(&debugMode, "debug", false, "run the provider with support for debuggers like delve")

@@ -282,11 +282,17 @@ func TestJudgeRefreshChanged(t *testing.T) {
 	ms := append(measurements(2100, 5250, 15, 1),
 		measurement{N: 1000, Op: opPlan, Latency: lat, Resources: 2100, Seconds: 30, Requests: map[string]int64{"GET /a": 1010}},
 		measurement{N: 1000, Op: opPlan, Latency: lat, RefreshChanged: true, Resources: 2100, Seconds: 10, Requests: map[string]int64{"GET /a": 42}})
-	var seen bool
+	var seen, timed bool
 	for _, tg := range judge(ms) {
-		if strings.Contains(tg.Name, `refresh = "changed"`) {
+		if strings.Contains(tg.Name, `refresh = "changed": requests`) {
 			seen = true
-			if !tg.Met || !strings.Contains(tg.Measured, "0.020; 3.00× faster") {
+			if !tg.Met || tg.Measured != "0.020" {
+				t.Errorf("%s: %s (met %v)", tg.Name, tg.Measured, tg.Met)
+			}
+		}
+		if strings.Contains(tg.Name, `refresh = "changed": wall time`) {
+			timed = true
+			if !tg.Met || !strings.HasPrefix(tg.Measured, "3.00× (30.0 s / 10.0 s)") {
 				t.Errorf("%s: %s (met %v)", tg.Name, tg.Measured, tg.Met)
 			}
 		}
@@ -294,8 +300,15 @@ func TestJudgeRefreshChanged(t *testing.T) {
 			t.Errorf("the changed row was judged as the default one: %s", tg.Measured)
 		}
 	}
-	if !seen {
-		t.Error("no refresh target")
+	if !seen || !timed {
+		t.Errorf("refresh targets: requests %v, wall time %v", seen, timed)
+	}
+	// 1.49× is short of 1.5×.
+	ms[len(ms)-1].Seconds = 30 / 1.49
+	for _, tg := range judge(ms) {
+		if strings.Contains(tg.Name, `refresh = "changed": wall time`) && tg.Met {
+			t.Errorf("%s: %s judged met", tg.Name, tg.Measured)
+		}
 	}
 	var b strings.Builder
 	writeTable(&b, ms[len(ms)-1:])

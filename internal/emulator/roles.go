@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // acts are the action names of a generation: 9.0 renamed the *:list actions
@@ -291,12 +292,12 @@ func validPerms(c *call, in []permBody) ([]perm, bool) {
 			c.msg(http.StatusBadRequest, "permission action cannot be empty")
 			return nil, false
 		}
-		if len(p.Action) > maxNameLen || len(p.Scope) > maxNameLen {
+		if utf8.RuneCountInString(p.Action) > maxNameLen || utf8.RuneCountInString(p.Scope) > maxNameLen {
 			c.msg(http.StatusBadRequest, "permission action and scope are limited to %d characters", maxNameLen)
 			return nil, false
 		}
-		if i := strings.IndexAny(p.Scope, "*?"); i >= 0 && (i != len(p.Scope)-1 || p.Scope[i] == '?') {
-			c.msg(http.StatusBadRequest, "invalid scope %q: a wildcard may only end a scope", p.Scope)
+		if !validScope(p.Scope) {
+			c.msg(http.StatusBadRequest, "invalid scope %q: a wildcard may only end a scope, after a : or a /", p.Scope)
 			return nil, false
 		}
 		out = append(out, perm(p))
@@ -304,11 +305,25 @@ func validPerms(c *call, in []permBody) ([]perm, bool) {
 	return out, true
 }
 
+// validScope is Grafana's ValidateScope (pkg/services/accesscontrol): no *
+// or ? before the last character, and a last * only alone or after a : or
+// a /. A trailing ? passes. The empty scope (no scope) is valid.
+func validScope(scope string) bool {
+	if scope == "" {
+		return true
+	}
+	prefix, last := scope[:len(scope)-1], scope[len(scope)-1]
+	if last == '*' && prefix != "" && !strings.HasSuffix(prefix, ":") && !strings.HasSuffix(prefix, "/") {
+		return false
+	}
+	return !strings.ContainsAny(prefix, "*?")
+}
+
 func validName(c *call, name string) bool {
 	switch {
 	case strings.TrimSpace(name) == "":
 		c.msg(http.StatusBadRequest, "role name is required")
-	case len(name) > maxNameLen:
+	case utf8.RuneCountInString(name) > maxNameLen: // the column holds characters
 		c.msg(http.StatusBadRequest, "role name is limited to %d characters", maxNameLen)
 	case reservedName(name):
 		c.msg(http.StatusBadRequest, "role name %q uses a reserved prefix (fixed:, basic:, managed:)", name)
@@ -588,8 +603,11 @@ func (e *Emulator) roleAssignments(c *call) {
 	uid := c.param("uid")
 	p := e.perms(c)
 	a := e.acts()
-	if !e.require(c, p, a.rolesRead, "roles:uid:"+uid) || !e.require(c, p, a.usersRolesRead, "users:*") ||
-		!e.require(c, p, a.teamsRolesRead, "teams:*") {
+	// The scopes are those of getRoleAssignments in grafana/grafana's
+	// public/api-enterprise-spec.json (and the Go client's GetRoleAssignments):
+	// users:id:* and teams:id:*, which users:* and teams:* also cover.
+	if !e.require(c, p, a.rolesRead, "roles:uid:"+uid) || !e.require(c, p, a.usersRolesRead, "users:id:*") ||
+		!e.require(c, p, a.teamsRolesRead, "teams:id:*") {
 		return
 	}
 	if s.visibleRole(uid, c.orgID) == nil {
@@ -627,7 +645,7 @@ func (e *Emulator) setRoleAssignments(c *call) {
 		c.notFound("role")
 		return
 	}
-	if !assignable(c, r) {
+	if !e.assignable(c, r) {
 		return
 	}
 	users := map[int64]bool{}

@@ -297,6 +297,17 @@ func TestVersionRule(t *testing.T) {
 	})
 }
 
+func TestValidScope(t *testing.T) {
+	for scope, want := range map[string]bool{
+		"": true, "*": true, "?": true, "reports:*": true, "plugins:id/*": true, "reports:uid:a?": true, "reports:uid:a": true,
+		"reports:uid:a*": false, "reports:*:x": false, "reports:?x": false, "**": false, "*?": false,
+	} {
+		if got := validScope(scope); got != want {
+			t.Errorf("validScope(%q) = %v, want %v", scope, got, want)
+		}
+	}
+}
+
 func TestCreateValidation(t *testing.T) {
 	eachGen(t, allGens, func(t *testing.T, e *env) {
 		org2 := e.createOrg("org2")
@@ -330,7 +341,14 @@ func TestCreateValidation(t *testing.T) {
 			{"org name reused globally", admin, map[string]any{"name": "custom:taken", "global": true}, 0},
 			{"empty action", admin, map[string]any{"name": "custom:e", "permissions": []P{{"", "x:*"}}}, 400},
 			{"wildcard inside a scope", admin, map[string]any{"name": "custom:w", "permissions": []P{{"reports:read", "reports:*:x"}}}, 400},
-			{"question mark scope", admin, map[string]any{"name": "custom:q", "permissions": []P{{"reports:read", "reports:?"}}}, 400},
+			// Grafana's ValidateScope: the last character is not checked for
+			// ?, and a last * must follow a : or a /.
+			{"question mark ends a scope", admin, map[string]any{"name": "custom:q", "permissions": []P{{"reports:read", "reports:?"}}}, 0},
+			{"question mark inside a scope", admin, map[string]any{"name": "custom:q2", "permissions": []P{{"reports:read", "reports:?x"}}}, 400},
+			{"wildcard after a letter", admin, map[string]any{"name": "custom:w2", "permissions": []P{{"reports:read", "reports:uid:abc*"}}}, 400},
+			{"wildcard after a slash", admin, map[string]any{"name": "custom:w3", "permissions": []P{{"reports:read", "reports:uid/*"}}}, 0},
+			{"name of 190 two-byte characters", admin, map[string]any{"name": strings.Repeat("é", 190)}, 0},
+			{"name of 191 two-byte characters", admin, map[string]any{"name": strings.Repeat("é", 191)}, 400},
 			{"malformed JSON", admin, `{"name": "custom:m"`, 400},
 			{"not an object", admin, `[1]`, 400},
 			{"empty body", admin, ``, 400},

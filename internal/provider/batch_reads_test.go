@@ -216,6 +216,46 @@ func TestReadCacheBatchRefusedFallsBack(t *testing.T) {
 	}
 }
 
+// Grafana's search needs teams.roles:read on every team: a caller allowed
+// one team is refused the search and gets that team's roles by a single read.
+func TestReadCacheBatchNeedsEveryTeam(t *testing.T) {
+	srv, client := startGen12(t)
+	ctx := context.Background()
+	team, err := client.CreateTeam(ctx, "batch-one-team", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	perm := []grafana.Permission{{Action: "teams.roles:read", Scope: fmt.Sprintf("teams:id:%d", team)}}
+	r, err := client.CreateRole(ctx, grafana.CreateRoleRequest{Name: "custom:batch:one-team", Permissions: perm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.AddTeamRole(ctx, team, r.UID); err != nil {
+		t.Fatal(err)
+	}
+	user, err := client.CreateUser(ctx, grafana.CreateUserRequest{Login: "one-team", Password: "one-team-pw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.AddUserRole(ctx, user, r.UID, false); err != nil {
+		t.Fatal(err)
+	}
+	narrow, err := grafana.New(grafana.Config{URL: srv.URL, Auth: "one-team:one-team-pw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resetEmulatorCounts(t, srv.URL)
+	var c readCache
+	roles, err := c.teamRoles(ctx, narrow, team)
+	if err != nil || len(roles) != 1 || roles[0].UID != r.UID {
+		t.Fatalf("teamRoles = %v, %v", roles, err)
+	}
+	counts := emulatorCounts(t, srv.URL)
+	if counts["POST /api/access-control/teams/roles/search"] != 1 || counts["GET /api/access-control/teams/:teamId/roles"] != 1 {
+		t.Errorf("requests = %v, want a refused search and one single read", counts)
+	}
+}
+
 // A refresh reads teams ten at a time, as Terraform's -parallelism does, so
 // searches alone would gather about ten teams each. From the second team
 // on, the roles of all the org's teams come from one list and a search per

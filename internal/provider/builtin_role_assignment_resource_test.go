@@ -575,6 +575,36 @@ func TestAccBuiltinRoleAssignment_validation(t *testing.T) {
 	}
 }
 
+// Grafana documents that managed roles cannot be assigned to teams, users
+// and service accounts, not to built-in roles: there the refusal follows
+// plan_checks, and with "warn" the grant plans and applies.
+func TestAccBuiltinRoleAssignment_managedRoleFollowsPlanChecks(t *testing.T) {
+	env := newAssignEnv(t)
+	roles, err := env.client.ListRoles(context.Background(), grafana.ListRolesOptions{IncludeHidden: true})
+	if err != nil {
+		t.Fatalf("listing roles: %v", err)
+	}
+	i := slices.IndexFunc(roles, func(r grafana.Role) bool { return strings.HasPrefix(r.Name, "managed:") && !r.Global })
+	if i < 0 {
+		t.Skip("this Grafana lists no managed role")
+	}
+	managed := &roles[i]
+	grant := builtinAssignmentHCL("test", "Viewer", managed.UID, "")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 env.preCheck,
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy:             checkBuiltinAssignmentsDestroyed(env, rolesByUID(managed)),
+		Steps: []resource.TestStep{
+			{Config: env.config(grant), PlanOnly: true, ExpectError: asgErr("Managed role cannot be assigned", managed.Name, `plan_checks = "warn"`)},
+			{
+				Config:           withPlanChecks(env.provider, "warn") + "\n" + grant,
+				Check:            checkBuiltinGrant(env, "Viewer", managed, nil, true),
+				ConfigPlanChecks: asgEmptyPlanAfterApply,
+			},
+		},
+	})
+}
+
 // --- test environment shared by the assignment tests ---
 
 // assignEnv is one Grafana (the acceptance harness's emulator, or a real

@@ -347,6 +347,89 @@ func TestAccCustomRole_versionOnCreate(t *testing.T) {
 	}
 }
 
+// Before Grafana 13 a role created without a version is at 0, so version = 0
+// is a version Grafana keeps (it used to fail validation); 13 stores 1.
+func TestAccCustomRole_versionZero(t *testing.T) {
+	env := newRoleTestEnv(t)
+	name := env.randName("custom:acc:v0")
+	uid := roleUIDFor(name)
+	cfg := func(version int64, description string) string {
+		return env.config(fmt.Sprintf("resource \"grafanarbac_custom_role\" \"test\" {\n  uid = %q\n  name = %q\n  description = %q\n"+
+			"  version = %d\n  auto_increment_version = false\n  permissions = [%s]\n}\n", uid, name, description, version, hclPerm(env.scoped[0])))
+	}
+	steps := []resource.TestStep{{Config: cfg(0, ""), ExpectError: textRegexp("Version not kept by Grafana 13", "set version = 1")}}
+	if !env.numbersVersions {
+		steps = []resource.TestStep{
+			{
+				Config: cfg(0, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(customRoleAddr, tfjsonpath.New("version"), knownvalue.Int64Exact(0)),
+				},
+				Check:            checkServerRole(env, 0, uid, 0, []grafana.Permission{env.scoped[0]}, nil),
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+			{
+				Config:           cfg(1, "changed"),
+				Check:            checkServerRole(env, 0, uid, 1, nil, nil),
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { env.preCheck(t) },
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy:             checkCustomRolesDestroyed(env),
+		Steps:                    steps,
+	})
+}
+
+// Input Grafana is only assumed to refuse fails the plan by default and
+// follows plan_checks: with "warn" a scope with white space plans and
+// applies (Grafana stores it as written), and a uid that is not at most 40
+// letters, digits, - and _ plans.
+func TestAccCustomRole_assumedInputFollowsPlanChecks(t *testing.T) {
+	env := newRoleTestEnv(t)
+	name := env.randName("custom:acc:assumed")
+	uid := roleUIDFor(name)
+	spaced := env.scoped[0]
+	spaced.Scope = strings.Replace(spaced.Scope, ":uid:", ":uid: ", 1)
+	role := customRoleHCL{UID: uid, Name: name, Perms: []string{hclPerm(spaced)}}.String()
+	dotted := customRoleHCL{UID: uid + ".v2", Name: name, Perms: []string{hclPerm(spaced)}}.String()
+	warn, off := withPlanChecks(env.providerBlock, "warn")+"\n", withPlanChecks(env.providerBlock, "off")+"\n"
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { env.preCheck(t) },
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy:             checkCustomRolesDestroyed(env),
+		Steps: []resource.TestStep{
+			{Config: env.config(role), PlanOnly: true, ExpectError: textRegexp("White space in a permission scope", strconv.Quote(spaced.Scope), `plan_checks = "warn"`)},
+			{Config: off + role, PlanOnly: true, ExpectNonEmptyPlan: true},
+			{
+				Config:           warn + role,
+				Check:            checkServerRole(env, 0, uid, -1, []grafana.Permission{spaced}, nil),
+				ConfigPlanChecks: emptyPlanAfterApply,
+			},
+			{Config: env.config(dotted), PlanOnly: true, ExpectError: textRegexp("Role uid Grafana may refuse", strconv.Quote(uid+".v2"), `plan_checks = "warn"`)},
+			{Config: warn + dotted, PlanOnly: true, ExpectNonEmptyPlan: true},
+		},
+	})
+}
+
+// Grafana holds 190 characters of a name, however many bytes they take:
+// such a name plans.
+func TestAccCustomRole_nameLengthInCharacters(t *testing.T) {
+	env := newRoleTestEnv(t)
+	token := env.randName("long")
+	name := "custom:" + token + ":" + strings.Repeat("é", 190-len("custom:"+token+":"))
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { env.preCheck(t) },
+		ProtoV6ProviderFactories: env.factories,
+		Steps: []resource.TestStep{
+			{Config: env.config(customRoleHCL{Name: name, Perms: []string{hclPerm(env.scoped[0])}}.String()), PlanOnly: true, ExpectNonEmptyPlan: true},
+		},
+	})
+}
+
 func TestAccCustomRole_outOfBand(t *testing.T) {
 	env := newRoleTestEnv(t)
 	name := env.randName("custom:acc:oob")

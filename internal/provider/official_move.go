@@ -259,8 +259,9 @@ func parseOfficialRole(raw []byte) (customRoleModel, error) {
 	if s.UID != "" && s.UID != uid {
 		return m, fmt.Errorf("its uid %q differs from the uid %q in its id %q", s.UID, uid, s.ID)
 	}
-	if len(uid) == 0 || len(uid) > 40 || !roleUIDPattern.MatchString(uid) {
-		return m, fmt.Errorf("its uid %q is not one grafanarbac_custom_role can hold (letters, digits, - and _, at most 40)", uid)
+	if uid == "" {
+		// Any other uid exists in Grafana, which accepted it.
+		return m, fmt.Errorf("its id %q names no role uid", s.ID)
 	}
 	var orgID int64
 	if !s.Global {

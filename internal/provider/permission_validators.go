@@ -6,50 +6,22 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// Plan-time checks of one permission. Grafana stores an action or scope with
-// white space as written, where it matches nothing, and refuses a wildcard
-// that does not end a scope only at apply; both are caught here instead.
+// Plan-time checks of one permission. A wildcard that does not end a scope
+// is Grafana's own refusal (ValidateScope: 400 on write), so the schema
+// refuses it. White space and the form of an action are this provider's
+// guesses at typos: Grafana stores them as written (and refuses them only
+// when its permission validation knows the action list), so they follow
+// plan_checks (checkPermissionForms).
 
-// permissionAction checks an action: no white space, and the form
-// <resource>[.<sub>]:<verb>. More colons are allowed (Grafana has
-// licensing:reports:read), and any other character (plugin actions carry
-// the plugin id, with dashes).
-func permissionAction() validator.String { return permissionActionValidator{} }
-
-type permissionActionValidator struct{}
-
-func (v permissionActionValidator) Description(ctx context.Context) string {
-	return v.MarkdownDescription(ctx)
-}
-
-func (permissionActionValidator) MarkdownDescription(context.Context) string {
-	return "must be of the form `<resource>[.<sub>]:<verb>`, without white space"
-}
-
-func (permissionActionValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() == "" {
-		return // emptiness has its own check
-	}
-	action := req.ConfigValue.ValueString()
-	if hasSpace(action) {
-		resp.Diagnostics.AddAttributeError(req.Path, "White space in a permission action",
-			fmt.Sprintf("The action %q contains white space. Grafana would store it as written, and it would match nothing. "+
-				"Remove the white space, e.g. %q.", action, strings.Join(strings.Fields(action), "")))
-		return
-	}
-	resource, verb, ok := strings.Cut(action, ":")
-	if !ok || resource == "" || verb == "" || strings.HasPrefix(resource, ".") || strings.HasSuffix(resource, ".") {
-		resp.Diagnostics.AddAttributeError(req.Path, "Malformed permission action",
-			fmt.Sprintf("The action %q is not of the form <resource>[.<sub>]:<verb>. "+
-				"Set it to a Grafana action such as reports:read, teams.roles:add or org.users:write.", action))
-	}
-}
-
-// permissionScope checks a scope: no white space, and a wildcard only at
-// its end (Grafana's own rule; it answers 400 otherwise).
+// permissionScope refuses a scope whose `*` does not end it, or with a `?`
+// before its last character: Grafana's ValidateScope, which accepts a
+// trailing `?`.
 func permissionScope() validator.String { return permissionScopeValidator{} }
 
 type permissionScopeValidator struct{}
@@ -59,7 +31,7 @@ func (v permissionScopeValidator) Description(ctx context.Context) string {
 }
 
 func (permissionScopeValidator) MarkdownDescription(context.Context) string {
-	return "must not contain white space; a `*` may only end it"
+	return "a `*` may only end it"
 }
 
 func (permissionScopeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
@@ -67,21 +39,84 @@ func (permissionScopeValidator) ValidateString(_ context.Context, req validator.
 		return
 	}
 	scope := req.ConfigValue.ValueString()
-	if hasSpace(scope) {
-		resp.Diagnostics.AddAttributeError(req.Path, "White space in a permission scope",
-			fmt.Sprintf("The scope %q contains white space. Grafana would store it as written, and it would match nothing. "+
-				"Remove the white space, e.g. %q.", scope, strings.Join(strings.Fields(scope), "")))
+	last := len(scope) - 1
+	i := strings.IndexAny(scope, "*?")
+	if i < 0 || i == last {
 		return
 	}
-	if i := strings.IndexAny(scope, "*?"); i >= 0 && (i != len(scope)-1 || scope[i] == '?') {
-		fix := scope[:i] + "*"
-		if scope[i] == '?' {
-			fix = scope[:i]
-		}
-		resp.Diagnostics.AddAttributeError(req.Path, "Wildcard inside a permission scope",
-			fmt.Sprintf("The scope %q has a wildcard that does not end it. Grafana accepts a * only as the last character "+
-				"(and no ?), and refuses the role otherwise. Use a scope such as %q.", scope, fix))
+	fix := scope[:i] + "*"
+	if scope[i] == '?' {
+		fix = scope[:i]
 	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Wildcard inside a permission scope",
+		fmt.Sprintf("The scope %q has a wildcard that does not end it. Grafana accepts a * (or ?) only as the last character "+
+			"and refuses the role otherwise. Use a scope such as %q.", scope, fix))
+}
+
+// checkPermissionForms refuses, as plan_checks says, actions and scopes
+// with white space and actions not of the form <resource>[.<sub>]:<verb>
+// (more colons are allowed: Grafana has licensing:reports:read; so is any
+// other character: plugin actions carry the plugin id, with dashes).
+func checkPermissionForms(c checker, perms types.Set) {
+	if c.off() || perms.IsNull() || perms.IsUnknown() {
+		return
+	}
+	for _, e := range perms.Elements() {
+		obj, ok := e.(types.Object)
+		if !ok || obj.IsUnknown() {
+			continue
+		}
+		at := path.Root("permissions").AtSetValue(e)
+		attrs := obj.Attributes()
+		if action, ok := knownString(attrs["action"]); ok && action != "" {
+			checkActionForm(c, at.AtName("action"), action)
+		}
+		scope, ok := knownString(attrs["scope"])
+		switch {
+		case !ok:
+		case hasSpace(scope):
+			c.refuse(at.AtName("scope"), "White space in a permission scope",
+				fmt.Sprintf("The scope %q contains white space. Grafana would store it as written, and it would match nothing. "+
+					"Remove the white space, e.g. %q.", scope, strings.Join(strings.Fields(scope), "")))
+		case partialWildcard(scope):
+			// Grafana's ValidateScope refuses it; that custom-role writes
+			// call it is what the contract implies, not what it says.
+			cut := strings.LastIndexAny(scope, ":/")
+			c.refuse(at.AtName("scope"), "Wildcard after part of a name",
+				fmt.Sprintf("The scope %q ends in * after part of a name. Grafana matches * only as a whole last part, after a : or a /, "+
+					"and is expected to refuse the role. Use a scope such as %q.", scope, scope[:cut+1]+"*"))
+		}
+	}
+}
+
+func checkActionForm(c checker, attr path.Path, action string) {
+	if hasSpace(action) {
+		c.refuse(attr, "White space in a permission action",
+			fmt.Sprintf("The action %q contains white space. Grafana would store it as written, and it would match nothing. "+
+				"Remove the white space, e.g. %q.", action, strings.Join(strings.Fields(action), "")))
+		return
+	}
+	resource, verb, ok := strings.Cut(action, ":")
+	if !ok || resource == "" || verb == "" || strings.HasPrefix(resource, ".") || strings.HasSuffix(resource, ".") {
+		c.refuse(attr, "Malformed permission action",
+			fmt.Sprintf("The action %q is not of the form <resource>[.<sub>]:<verb>. "+
+				"Set it to a Grafana action such as reports:read, teams.roles:add or org.users:write.", action))
+	}
+}
+
+// partialWildcard reports a last * that follows neither a : nor a /, as
+// in dashboards:uid:abc* (a * alone is the whole scope).
+func partialWildcard(scope string) bool {
+	prefix, ok := strings.CutSuffix(scope, "*")
+	return ok && prefix != "" && !strings.HasSuffix(prefix, ":") && !strings.HasSuffix(prefix, "/")
+}
+
+func knownString(v attr.Value) (string, bool) {
+	s, ok := v.(types.String)
+	if !ok || s.IsNull() || s.IsUnknown() {
+		return "", false
+	}
+	return s.ValueString(), true
 }
 
 func hasSpace(s string) bool { return strings.IndexFunc(s, unicode.IsSpace) >= 0 }

@@ -25,9 +25,9 @@ import (
 const (
 	permissionActionDescription = "Action, for example `reports:read`."
 	permissionScopeDescription  = "Scope the action applies to, for example `reports:*`. Omitted or empty means no scope."
-	// The rules of permissionAction and permissionScope, for configurable sets.
-	permissionActionRules = " Of the form `<resource>[.<sub>]:<verb>`, without white space."
-	permissionScopeRules  = " Without white space; a `*` may only end it."
+	// The rules of checkPermissionForms and permissionScope, for configurable sets.
+	permissionActionRules = " Of the form `<resource>[.<sub>]:<verb>`, without white space (the plan checks it as the provider's `plan_checks` says)."
+	permissionScopeRules  = " A `*` may only end it; without white space (checked as the provider's `plan_checks` says)."
 )
 
 // permissionAttrTypes is the object type of one permission.
@@ -54,7 +54,7 @@ func permissionsResourceAttribute(description string) rschema.SetNestedAttribute
 				"action": rschema.StringAttribute{
 					MarkdownDescription: permissionActionDescription + permissionActionRules,
 					Required:            true,
-					Validators:          []validator.String{stringvalidator.LengthAtLeast(1), permissionAction()},
+					Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 				},
 				"scope": rschema.StringAttribute{
 					MarkdownDescription: permissionScopeDescription + permissionScopeRules,

@@ -182,7 +182,10 @@ func (p *grafanarbacProvider) Schema(_ context.Context, _ provider.SchemaRequest
 					"on Grafana 9+ grants to built-in roles and default grants). Grafana documents some of these rules only in part. " +
 					"`" + planChecksError + "` (the default) fails the plan; `" + planChecksWarn + "` warns and lets the apply go ahead " +
 					"(a 403 then still says what was needed); `" + planChecksOff + "` skips these checks and the requests they make. " +
-					"Checks of the input itself (names, scopes, built-in role names) are not affected. May be set with `" + envPlanChecks + "`.",
+					"It governs too the checks of input Grafana is only assumed to refuse: a role `uid` that is not at most 40 letters, digits, " +
+					"`-` and `_`, a negative `version`, white space in a permission, an action not of the form `<resource>[.<sub>]:<verb>`, a scope ending in `*` after part of a name (`dashboards:uid:abc*`), a managed role granted to a built-in role. " +
+					"Input Grafana documents as refused (reserved role names, a `*` inside a scope, unknown built-in role names) always fails the plan. " +
+					"May be set with `" + envPlanChecks + "`.",
 				Validators: []validator.String{stringvalidator.OneOf(planChecksModes...)},
 			},
 			"refresh": schema.StringAttribute{
@@ -240,8 +243,9 @@ func checkURL(raw string) string {
 	return ""
 }
 
-// checkAuth accepts user:password or a token. A token is one word of URL-safe
-// characters; anything else without a colon is likely a mistyped user:password.
+// checkAuth accepts user:password or a token. A token is one word of the
+// characters tokens have (a Grafana API key is standard base64, with + and
+// /); anything else without a colon is likely a mistyped user:password.
 func checkAuth(auth string) string {
 	if auth == "" {
 		return "auth is empty. Set it to user:password or a service-account token."
@@ -261,7 +265,7 @@ func checkAuth(auth string) string {
 }
 
 func tokenRune(r rune) bool {
-	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.' || r == '='
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.' || r == '=' || r == '+' || r == '/'
 }
 
 // settings is the configuration after environment fallbacks and defaults.

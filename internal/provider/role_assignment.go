@@ -147,7 +147,9 @@ type assignmentTarget struct {
 // missing role.
 func checkAssignableRole(ctx context.Context, data *providerData, uid string, orgID int64, global bool, target assignmentTarget, diags *diag.Diagnostics) *grafana.Role {
 	uidPath := path.Root("role_uid")
-	if strings.HasPrefix(uid, "basic_") && target.RefuseBasic {
+	if target.RefuseBasic && (isBasicRoleUID(uid) || strings.HasPrefix(uid, "basic_") && hasBasicRoles(ctx, data)) {
+		// Grafana 9+ takes any basic_ uid for a basic role (RoleDTO.IsBasic);
+		// Grafana 8 has none, so there another one may be a custom role's.
 		diags.AddAttributeError(uidPath, "Basic role cannot be assigned",
 			fmt.Sprintf("%q is a basic role. Grafana does not assign basic roles to a %s; give the %s a fixed or custom role instead.", uid, target.Kind, target.Kind))
 		return nil
@@ -174,6 +176,18 @@ func checkAssignableRole(ctx context.Context, data *providerData, uid string, or
 	return checkRoleAssignable(ctx, data, role, orgID, global, target, diags)
 }
 
+// isBasicRoleUID reports whether uid is one of the basic roles' own.
+func isBasicRoleUID(uid string) bool {
+	return slices.ContainsFunc(builtinRoles, func(r builtinRole) bool { return r.BasicRoleUID == uid })
+}
+
+// hasBasicRoles reports whether the server is of generation 2; an unknown
+// generation counts as 2, whose refusal is the stricter.
+func hasBasicRoles(ctx context.Context, data *providerData) bool {
+	gen, err := data.client.Generation(ctx)
+	return err != nil || gen != grafana.Generation1
+}
+
 // checkRoleAssignable is checkAssignableRole on a role already read: it
 // returns role, or nil when the assignment cannot be made.
 func checkRoleAssignable(ctx context.Context, data *providerData, role *grafana.Role, orgID int64, global bool, target assignmentTarget, diags *diag.Diagnostics) *grafana.Role {
@@ -189,9 +203,18 @@ func checkRoleAssignable(ctx context.Context, data *providerData, role *grafana.
 			fmt.Sprintf("Role %q is a basic role, the built-in role itself. Assign a fixed or custom role instead.", role.Name))
 		return nil
 	case roleKindManaged:
-		diags.AddAttributeError(uidPath, "Managed role cannot be assigned",
-			fmt.Sprintf("Role %q is managed by Grafana for one resource's permissions and cannot be assigned. Assign a fixed or custom role instead.", role.Name))
-		return nil
+		detail := fmt.Sprintf("Role %q is managed by Grafana for one resource's permissions and cannot be assigned. Assign a fixed or custom role instead.", role.Name)
+		if target.RefuseBasic {
+			// Documented for teams, users and service accounts (contract rule 5b).
+			diags.AddAttributeError(uidPath, "Managed role cannot be assigned", detail)
+			return nil
+		}
+		// Assumed for built-in roles: Grafana says nothing of them.
+		errs := diags.ErrorsCount()
+		data.checker(diags).refuse(uidPath, "Managed role cannot be assigned", detail)
+		if diags.ErrorsCount() > errs {
+			return nil
+		}
 	}
 	if global && !role.Global {
 		fix := "Set global = false (and org_id to the role's organization), or assign a global role."

@@ -192,6 +192,38 @@ func failReadsAfterWrite(path *regexp.Regexp, n int) func(http.Handler) http.Han
 // A grant whose POST succeeded is saved as created when its read-back
 // fails: not tainted, so the next plan is empty instead of a delete and
 // re-add that takes the role from the team (or user) for a moment.
+// Grafana 8 has no basic roles, so a custom role whose uid starts with
+// basic_ is assigned like any other there.
+func TestAccTeamRoleAssignment_basicUIDOnGeneration1(t *testing.T) {
+	env := newAssignEnv(t)
+	env.skipUnlessGen(t, grafana.Generation1, "Grafana 9+ takes a basic_ uid for a basic role")
+	name := env.randName("custom:acc:basic-uid")
+	uid := roleUIDFor(name)
+	uid = "basic_" + uid[max(0, len(uid)-34):] // the random end, within 40
+	role, err := env.client.CreateRole(context.Background(), grafana.CreateRoleRequest{
+		UID: uid, Name: name, Version: 1, Permissions: env.testPerms(t, 1),
+	})
+	if err != nil {
+		t.Fatalf("creating role %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		if err := env.client.DeleteRole(context.Background(), role.UID, grafana.DeleteRoleOptions{Force: true}); err != nil && !grafana.IsNotFound(err) {
+			t.Errorf("deleting role %s: %v", role.UID, err)
+		}
+	})
+	teamID := env.createTeam(t)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 env.preCheck,
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy:             checkTeamAssignmentsDestroyed(env),
+		Steps: []resource.TestStep{{
+			Config:           env.config(teamAssignmentHCL("test", teamID, role.UID, "")),
+			Check:            checkTeamHasRole(env, teamID, role.UID, true),
+			ConfigPlanChecks: asgEmptyPlanAfterApply,
+		}},
+	})
+}
+
 func TestAccAssignment_readBackFails(t *testing.T) {
 	for _, kind := range []string{"team", "user"} {
 		t.Run(kind, func(t *testing.T) {

@@ -9,10 +9,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -38,8 +38,6 @@ const FixedPrefix = "fixed:"
 var reservedPrefixes = []string{FixedPrefix, "basic:", "managed:"}
 
 const maxNameLen = 190
-
-var uidPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
 
 // File is one provisioning file, decoded, validated and with defaults filled in.
 type File struct {
@@ -421,10 +419,9 @@ func (d *decoder) role(n *yaml.Node, i int) Role {
 		Global:      d.boolean(m, "global", where),
 	}
 	r.Fixed = strings.HasPrefix(r.Name, FixedPrefix)
+	// The version and the uid's form rest on rules Grafana is only assumed
+	// to have: the resources check them, as their plan_checks says.
 	if v, ok := d.integer(m, "version", where); ok {
-		if v < 0 {
-			d.fail(where, m["version"], "version must not be negative, found %d", v)
-		}
 		r.Version = v
 	}
 	r.OrgID = DefaultOrgID
@@ -438,7 +435,7 @@ func (d *decoder) role(n *yaml.Node, i int) Role {
 	switch p := reservedPrefix(r.Name); {
 	case strings.TrimSpace(r.Name) == "":
 		d.fail(where, n, "name is required: every role needs one, e.g. name: custom:reports:editor")
-	case len(r.Name) > maxNameLen:
+	case utf8.RuneCountInString(r.Name) > maxNameLen:
 		d.fail(where, m["name"], "name is longer than %d characters; shorten it", maxNameLen)
 	case r.Fixed:
 		for _, key := range []string{"permissions", "builtInRoles", "from"} {
@@ -452,9 +449,6 @@ func (d *decoder) role(n *yaml.Node, i int) Role {
 		}
 	case p != "":
 		d.fail(where, m["name"], "name must not start with %q, which Grafana reserves for its own roles; use a name such as custom:<area>:<verb>", p)
-	}
-	if r.UID != "" && !uidPattern.MatchString(r.UID) {
-		d.fail(where, m["uid"], "uid %q is not valid: at most 40 letters, digits, '-' or '_'", r.UID)
 	}
 
 	for j, e := range d.list(m, "permissions", where) {

@@ -42,6 +42,29 @@ deleteRoles:
 	}
 }
 
+// A uid of another form and a negative version are passed on: Grafana is
+// only assumed to refuse them, which the resources check as plan_checks says.
+func TestParseKeepsAssumedRulesForTheResources(t *testing.T) {
+	f, err := Parse([]byte("roles:\n  - name: custom:a\n    uid: has.dot\n    version: -1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := f.Roles[0]; r.UID != "has.dot" || r.Version != -1 {
+		t.Errorf("role = %+v", r)
+	}
+}
+
+// A name is limited to 190 characters, not bytes.
+func TestParseNameLengthInCharacters(t *testing.T) {
+	name := "custom:" + strings.Repeat("é", 183)
+	if _, err := Parse([]byte("roles:\n  - name: " + name + "\n")); err != nil {
+		t.Errorf("a name of 190 characters (%d bytes): %v", len(name), err)
+	}
+	if _, err := Parse([]byte("roles:\n  - name: " + name + "é\n")); err == nil || !strings.Contains(err.Error(), "longer than 190") {
+		t.Errorf("a name of 191 characters: %v", err)
+	}
+}
+
 func TestParseEmpty(t *testing.T) {
 	for _, text := range []string{"", "# nothing\n", "apiVersion: 1\n"} {
 		f, err := Parse([]byte(text))
