@@ -28,7 +28,8 @@ import (
 
 // pathFault answers the next left requests matching method and path with
 // status; carry carries them out first, as a proxy that gives up after
-// Grafana committed. A 429 says Retry-After: 0, so retries stay fast.
+// Grafana committed. Status 0 closes the connection instead of answering.
+// A 429 says Retry-After: 0, so retries stay fast.
 type pathFault struct {
 	method string
 	path   *regexp.Regexp
@@ -61,12 +62,20 @@ func (f *pathFault) wrap(next http.Handler) http.Handler {
 		if f.then != nil {
 			f.then.arm(1)
 		}
-		if f.status == http.StatusTooManyRequests {
+		status := f.status
+		if status == 0 {
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				_ = conn.Close()
+				return
+			}
+			status = http.StatusBadGateway // cannot drop it: lose the answer
+		}
+		if status == http.StatusTooManyRequests {
 			w.Header().Set("Retry-After", "0")
 		}
 		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(f.status)
-		_, _ = fmt.Fprintf(w, `{"message":%q}`, http.StatusText(f.status))
+		w.WriteHeader(status)
+		_, _ = fmt.Fprintf(w, `{"message":%q}`, http.StatusText(status))
 	})
 }
 
@@ -274,7 +283,8 @@ func TestAccRoleSets_answerLost(t *testing.T) {
 }
 
 // TestAccRoleSets_retriedWrites: the apply's write is answered 500 before
-// Grafana acts, then carried out with its answer lost; the destroy's
+// Grafana acts, then carried out with the connection dropped, then with its
+// answer lost; the destroy's
 // removals are throttled, then one is carried out with its answer lost.
 // Each is retried: the apply converges with exactly the configured grants,
 // and the destroy removes them (a removal repeated after it took effect is
@@ -284,10 +294,11 @@ func TestAccRoleSets_retriedWrites(t *testing.T) {
 		t.Run(k.name, func(t *testing.T) {
 			method, path, _ := k.writeOf()
 			failed := newFault(method, path, http.StatusInternalServerError, false, 1)
+			dropped := newFault(method, path, 0, true, 1)
 			lost := newFault(method, path, http.StatusInternalServerError, true, 1)
 			throttled := newFault(http.MethodDelete, k.remove, http.StatusTooManyRequests, false, 1)
 			removed := newFault(http.MethodDelete, k.remove, http.StatusBadGateway, true, 1)
-			srv := pathServer(t, chain(failed.wrap, lost.wrap, throttled.wrap, removed.wrap))
+			srv := pathServer(t, chain(failed.wrap, dropped.wrap, lost.wrap, throttled.wrap, removed.wrap))
 			k.skipUnlessRuns(t, srv)
 			env := srv.assignEnv(t, &rpcRecorder{}, "retries = 3")
 			f := k.fixture(t, env, 3)
@@ -296,7 +307,7 @@ func TestAccRoleSets_retriedWrites(t *testing.T) {
 				Steps: []resource.TestStep{
 					{
 						Config: env.config(f.hcl(0, 1)), ConfigPlanChecks: asgEmptyPlanAfterApply,
-						Check: resource.ComposeTestCheckFunc(expectHits(failed, lost), expectGrants(f, []int{0, 1}, []int{2})),
+						Check: resource.ComposeTestCheckFunc(expectHits(failed, dropped, lost), expectGrants(f, []int{0, 1}, []int{2})),
 					},
 					{
 						PreConfig: func() {
@@ -474,11 +485,12 @@ func TestAccDefaultAssignment_createWriteFails(t *testing.T) {
 	builtin, fixedName := defaultGrantUnderTest(gen)
 	method, path := defaultGrantWrite(gen, builtin)
 	for _, tc := range []struct {
-		name string
-		lost bool
-	}{{"answer lost", true}, {"refused before acting", false}} {
+		name   string
+		lost   bool
+		status int
+	}{{"answer lost", true, 500}, {"connection dropped after acting", true, 0}, {"refused before acting", false, 500}} {
 		t.Run(tc.name, func(t *testing.T) {
-			trap := newFault(method, path, http.StatusInternalServerError, tc.lost, 0)
+			trap := newFault(method, path, tc.status, tc.lost, 0)
 			srv := pathServer(t, trap.wrap)
 			env := srv.assignEnv(t, &rpcRecorder{}, "retries = 0")
 			fixed := env.roleByName(t, fixedName)
@@ -550,11 +562,12 @@ func TestAccDefaultAssignment_retriedWrites(t *testing.T) {
 // destroy left them on the basic role.
 func TestAccBuiltinRoleAssignment_createWriteFails(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		lost bool
-	}{{"answer lost", true}, {"refused before acting", false}} {
+		name   string
+		lost   bool
+		status int
+	}{{"answer lost", true, 500}, {"connection dropped after acting", true, 0}, {"refused before acting", false, 500}} {
 		t.Run(tc.name, func(t *testing.T) {
-			trap := newFault(http.MethodPut, regexp.MustCompile(`^/api/access-control/roles/basic_viewer$`), http.StatusInternalServerError, tc.lost, 0)
+			trap := newFault(http.MethodPut, regexp.MustCompile(`^/api/access-control/roles/basic_viewer$`), tc.status, tc.lost, 0)
 			srv := pathServer(t, trap.wrap)
 			env := srv.assignEnv(t, &rpcRecorder{}, "retries = 0")
 			env.skipUnlessGen(t, grafana.Generation2, "generation 1 reads an assignment back after a lost answer")
