@@ -737,3 +737,39 @@ func TestAccBuiltinRoleAssignment_retriedWrites(t *testing.T) {
 		}},
 	})
 }
+
+// TestAccDefaultAssignment_updateAnswerLost: the update that restores a
+// removed default grant is carried out but its answer lost, with no retry
+// left. The next apply finds the grant in place and plans nothing, and the
+// destroy leaves Grafana as it started.
+func TestAccDefaultAssignment_updateAnswerLost(t *testing.T) {
+	gen := grafana.Generation2
+	restore, path := http.MethodPut, regexp.MustCompile(`^/api/access-control/roles/basic_`)
+	if suiteEmulatorGeneration() == 8 {
+		gen = grafana.Generation1
+		restore, path = http.MethodPost, regexp.MustCompile(`^/api/access-control/builtin-roles$`)
+	}
+	builtin, fixedName := defaultGrantUnderTest(gen)
+	trap := newFault(restore, path, http.StatusInternalServerError, true, 0)
+	srv := pathServer(t, trap.wrap)
+	env := srv.assignEnv(t, &rpcRecorder{}, "retries = 0")
+	fixed := env.roleByName(t, fixedName)
+	before := builtinSnapshot(t, env)
+	restored := env.config(defaultAssignmentHCL(builtin, fixedName, "  assigned = true\n"))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy:             resource.ComposeAggregateTestCheckFunc(checkDefaultGrant(env, builtin, fixed, true), checkSnapshot(t, env, before)),
+		Steps: []resource.TestStep{
+			{Config: env.config(defaultAssignmentHCL(builtin, fixedName, "")), ConfigPlanChecks: asgEmptyPlanAfterApply, Check: checkDefaultGrant(env, builtin, fixed, false)},
+			{PreConfig: func() { trap.arm(1) }, Config: restored, ExpectError: regexp.MustCompile(`500`)},
+			{
+				PreConfig: func() {
+					if n := trap.hits.Load(); n != 1 {
+						t.Fatalf("%d answers lost, want 1", n)
+					}
+				},
+				Config: restored, ConfigPlanChecks: asgEmptyPlanAfterApply, Check: checkDefaultGrant(env, builtin, fixed, true),
+			},
+		},
+	})
+}
