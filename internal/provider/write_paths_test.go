@@ -1,10 +1,11 @@
 package provider_test
 
-// The paths besides the happy one, for the authoritative resources and the
-// default assignment: a write carried out whose answer is lost with no retry
-// left (the apply fails after Grafana changed), writes retried after a 500,
-// a 429 or a lost answer, and imports, which must adopt without writing
-// and refuse what does not exist.
+// The paths besides the happy one: a write carried out whose answer is lost
+// (or whose connection drops) with no retry left, writes retried after a
+// 500, a 429 or a lost answer, imports, which must adopt without writing and
+// refuse what does not exist, and two resources naming one role. Each test
+// runs an emulator of the suite's generation and release, with faults aimed
+// at one request in front of it, and asks Grafana what each step left.
 
 import (
 	"context"
