@@ -774,3 +774,52 @@ func TestAccDefaultAssignment_updateAnswerLost(t *testing.T) {
 		},
 	})
 }
+
+// TestAccCustomRole_updateAnswerLost: an update of a role whose answer is
+// lost, with no retry left, fails the apply after Grafana stored it. The
+// next apply converges (no version conflict, no second update needed to
+// settle) and the server holds the configured permissions.
+func TestAccCustomRole_updateAnswerLost(t *testing.T) {
+	trap := newFault(http.MethodPut, regexp.MustCompile(`^/api/access-control/roles/[^/]+$`), http.StatusInternalServerError, true, 0)
+	srv := pathServer(t, trap.wrap)
+	env := srv.assignEnv(t, &rpcRecorder{}, "retries = 0")
+	perms := env.testPerms(t, 2)
+	name := env.randName("custom:acc:update")
+	uid := roleUIDFor(name)
+	block := func(p grafana.Permission) string {
+		return env.config(fmt.Sprintf("resource \"grafanarbac_custom_role\" \"test\" {\n  uid         = %q\n  name        = %q\n  permissions = [%s]\n}", uid, name, hclPerm(p)))
+	}
+	holds := func(p grafana.Permission) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			role, err := env.client.GetRole(context.Background(), uid)
+			if err != nil {
+				return err
+			}
+			if !grafana.PermissionsEqual(role.Permissions, []grafana.Permission{p}) {
+				return fmt.Errorf("role %s holds %v, want %v", uid, role.Permissions, p)
+			}
+			return nil
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy: func(*terraform.State) error {
+			if _, err := env.client.GetRole(context.Background(), uid); !grafana.IsNotFound(err) {
+				return fmt.Errorf("role %s is still there (%v)", uid, err)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{Config: block(perms[0]), ConfigPlanChecks: asgEmptyPlanAfterApply, Check: holds(perms[0])},
+			{PreConfig: func() { trap.arm(1) }, Config: block(perms[1]), ExpectError: regexp.MustCompile(`500`)},
+			{
+				PreConfig: func() {
+					if err := holds(perms[1])(nil); err != nil {
+						t.Fatalf("the lost update was not stored: %v", err)
+					}
+				},
+				Config: block(perms[1]), ConfigPlanChecks: asgEmptyPlanAfterApply, Check: holds(perms[1]),
+			},
+		},
+	})
+}
