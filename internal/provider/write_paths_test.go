@@ -20,6 +20,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/acctest"
@@ -819,6 +820,31 @@ func TestAccCustomRole_updateAnswerLost(t *testing.T) {
 					}
 				},
 				Config: block(perms[1]), ConfigPlanChecks: asgEmptyPlanAfterApply, Check: holds(perms[1]),
+			},
+		},
+	})
+}
+
+// TestAccBuiltinRoleAssignment_replacedBySharingRole: an assignment moved
+// to another role that shares a permission with the first is replaced: the
+// destroy takes the first role's permissions away, shared one included,
+// and the create adds the second role's. The create owns the shared one
+// too, so the final destroy leaves the basic role as it started.
+func TestAccBuiltinRoleAssignment_replacedBySharingRole(t *testing.T) {
+	env := ownAssignEnv(t, startOwnEmulator(t, emulator.Config{Version: os.Getenv(acctest.EnvVersion)}))
+	env.skipUnlessGen(t, grafana.Generation2, "generation 1 assigns roles by reference and never copies permissions")
+	p := env.testPerms(t, 3)
+	a, b := env.createRole(t, p[:2], false), env.createRole(t, p[1:], false)
+	const addr = "grafanarbac_builtin_role_assignment.test"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy:             checkBuiltinGrant(env, "Viewer", a, p, false),
+		Steps: []resource.TestStep{
+			{Config: env.config(builtinAssignmentHCL("test", "Viewer", a.UID, "")), ConfigPlanChecks: asgEmptyPlanAfterApply},
+			{
+				Config:           env.config(builtinAssignmentHCL("test", "Viewer", b.UID, "")),
+				ConfigPlanChecks: asgPlanAction(addr, plancheck.ResourceActionDestroyBeforeCreate),
+				Check:            resource.ComposeAggregateTestCheckFunc(checkBuiltinGrant(env, "Viewer", b, p[1:], true), checkBuiltinGrant(env, "Viewer", a, p[:1], false)),
 			},
 		},
 	})
