@@ -277,7 +277,7 @@ type request struct {
 	versionGated bool
 
 	// ambiguous is set by do when an attempt failed in a way that may have
-	// carried the request out (see mayHaveTakenEffect): the caller may then
+	// carried the request out (see MayHaveTakenEffect): the caller may then
 	// need to check what the server holds before trusting a later error.
 	ambiguous bool
 }
@@ -323,7 +323,7 @@ func (c *Client) do(ctx context.Context, r *request) error {
 			}
 			return nil
 		}
-		if mayHaveTakenEffect(res.err) {
+		if MayHaveTakenEffect(res.err) {
 			r.ambiguous = true
 		}
 		if !res.retryable || attempt >= maxAttempts {

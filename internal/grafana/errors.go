@@ -110,11 +110,11 @@ func IsTimeout(err error) bool {
 	return errors.As(err, &ce) && ce.Timeout
 }
 
-// mayHaveTakenEffect reports a failure after which the server may have
+// MayHaveTakenEffect reports a failure after which the server may have
 // carried out the request: a 5xx (Grafana or a proxy may fail after the
 // change was committed) or no answer at all. 501 is a refusal, and a 429 is
 // sent instead of doing the work.
-func mayHaveTakenEffect(err error) bool {
+func MayHaveTakenEffect(err error) bool {
 	if IsConnectionError(err) {
 		return true
 	}

@@ -126,7 +126,7 @@ func (c *Client) CreateRole(ctx context.Context, req CreateRoleRequest) (*Role, 
 		}
 		switch {
 		case statusOf(err) == http.StatusTooManyRequests:
-		case mayHaveTakenEffect(err), IsConflict(err):
+		case MayHaveTakenEffect(err), IsConflict(err):
 			if ctx.Err() != nil {
 				return nil, err
 			}

@@ -147,9 +147,24 @@ type roleSetHolder interface {
 	String() string
 }
 
+// recordAttempted adds the grants of a failed write to those recorded for
+// the destroy (prior, the state's, when nothing is recorded): Grafana may
+// have carried the write out, and a next apply that finds the server as
+// configured plans nothing and records nothing. The destroy then removes
+// them too; a grant that was never made is a 404 there, which is fine.
+func recordAttempted[T any](ctx context.Context, private privateState, prior T, merge func(recorded T) T, diags *diag.Diagnostics) {
+	recorded := prior
+	d := loadApplied(ctx, private, &recorded)
+	if !d.HasError() {
+		d.Append(saveApplied(ctx, private, merge(recorded))...)
+	}
+	diags.Append(d...)
+}
+
 // applyRoleSet makes the holder's roles exactly set, records them as the
-// resource's grants and returns them as the set to store.
-func applyRoleSet(ctx context.Context, h roleSetHolder, set types.Set, private privateState, diags *diag.Diagnostics) (types.Set, bool) {
+// resource's grants and returns them as the set to store; prior is the
+// state's set (null on create).
+func applyRoleSet(ctx context.Context, h roleSetHolder, set, prior types.Set, private privateState, diags *diag.Diagnostics) (types.Set, bool) {
 	want := stringSetValues(ctx, set, diags)
 	if diags.HasError() {
 		return set, false
@@ -158,6 +173,9 @@ func applyRoleSet(ctx context.Context, h roleSetHolder, set types.Set, private p
 	h.forget()
 	if err != nil {
 		assignmentAPIError(diags, "set the roles of "+h.String(), err)
+		recordAttempted(ctx, private, appliedRoles{RoleUIDs: stringSetValues(ctx, prior, diags)}, func(r appliedRoles) appliedRoles {
+			return appliedRoles{RoleUIDs: sortedSet(append(r.RoleUIDs, want...))}
+		}, diags)
 		return set, false
 	}
 	diags.Append(saveApplied(ctx, private, appliedRoles{RoleUIDs: want})...)
@@ -216,11 +234,11 @@ type roleSetCRUD[M any, P roleSetModel[M]] struct {
 }
 
 func (c roleSetCRUD[M, P]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	applyRoleSetPlan[M, P](ctx, req.Plan, c.holder, &resp.State, resp.Private, &resp.Diagnostics)
+	applyRoleSetPlan[M, P](ctx, req.Plan, nil, c.holder, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (c roleSetCRUD[M, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	applyRoleSetPlan[M, P](ctx, req.Plan, c.holder, &resp.State, resp.Private, &resp.Diagnostics)
+	applyRoleSetPlan[M, P](ctx, req.Plan, &req.State, c.holder, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (c roleSetCRUD[M, P]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -231,14 +249,21 @@ func (c roleSetCRUD[M, P]) Delete(ctx context.Context, req resource.DeleteReques
 	deleteRoleSetResource[M, P](ctx, req, resp, c.holder)
 }
 
-// applyRoleSetPlan is Create and Update of a role-set resource.
-func applyRoleSetPlan[M any, P roleSetModel[M]](ctx context.Context, planned tfsdk.Plan, holder holderOf[M], state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
+// applyRoleSetPlan is Create and Update of a role-set resource; prior is
+// the state of an update.
+func applyRoleSetPlan[M any, P roleSetModel[M]](ctx context.Context, planned tfsdk.Plan, prior *tfsdk.State, holder holderOf[M], state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
 	var plan M
 	diags.Append(planned.Get(ctx, &plan)...)
+	priorSet := types.SetNull(types.StringType)
+	if prior != nil {
+		var old M
+		diags.Append(prior.Get(ctx, &old)...)
+		priorSet = *P(&old).roleSet()
+	}
 	if diags.HasError() {
 		return
 	}
-	set, ok := applyRoleSet(ctx, holder(ctx, &plan, nil, diags), *P(&plan).roleSet(), private, diags)
+	set, ok := applyRoleSet(ctx, holder(ctx, &plan, nil, diags), *P(&plan).roleSet(), priorSet, private, diags)
 	if !ok {
 		return
 	}

@@ -764,6 +764,8 @@ func runBadInputBatch(t *testing.T, env *acctest.Env, targets badInputTargets, c
 			if pending[i] {
 				body, _ := batchBlock(env, c)
 				body = strings.Replace(body, ` "bad" {`, fmt.Sprintf(` %q {`, label(i)), 1)
+				// Each case its own role name: two roles of one name fail the plan.
+				body = strings.ReplaceAll(body, `"custom:bad-input:x"`, fmt.Sprintf(`"custom:bad-input:x%02d"`, i))
 				config.WriteString(strings.Replace(body, ".bad\n", "."+label(i)+"\n", 1))
 			}
 		}

@@ -412,11 +412,23 @@ func (r *builtinRoleAssignmentResource) Create(ctx context.Context, req resource
 		}
 		m.GrantedPermissions = permissionsToSet(nil)
 	} else {
-		granted, ok := r.syncGrant(ctx, client, m, nil, plan.GrantedPermissions, &resp.Diagnostics)
-		if !ok {
+		var write diag.Diagnostics
+		granted, err := r.syncGrant(ctx, client, m, nil, plan.GrantedPermissions, &write)
+		if err != nil && !grafana.MayHaveTakenEffect(err) {
+			resp.Diagnostics.Append(write...)
 			return
 		}
 		m.GrantedPermissions = granted
+		if err != nil {
+			// The basic role may hold the permissions now. Saved with what it
+			// would own, the assignment's destroy takes them away and its next
+			// plan adds what is missing; without the state the next create
+			// would find them there and own none of them.
+			appendAsWarnings(&resp.Diagnostics, write, maybeWrittenNote)
+			resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+			return
+		}
+		resp.Diagnostics.Append(write...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 	var read diag.Diagnostics
@@ -432,17 +444,21 @@ func (r *builtinRoleAssignmentResource) Create(ctx context.Context, req resource
 // granted_permissions. A known planned value is what gets recorded: the
 // framework requires it, and it only differs from what was computed when
 // another writer changed the basic role between plan and apply.
-func (r *builtinRoleAssignmentResource) syncGrant(ctx context.Context, client *grafana.Client, m builtinRoleAssignmentModel, prior []grafana.Permission, planned types.Set, diags *diag.Diagnostics) (types.Set, bool) {
+//
+// On failure the error is returned (and reported in diags); when the write
+// may have been carried out (grafana.MayHaveTakenEffect), the set is what
+// it would have recorded.
+func (r *builtinRoleAssignmentResource) syncGrant(ctx context.Context, client *grafana.Client, m builtinRoleAssignmentModel, prior []grafana.Permission, planned types.Set, diags *diag.Diagnostics) (types.Set, error) {
 	uid := m.RoleUID.ValueString()
 	role, err := r.data.reads.role(ctx, client, uid)
 	if grafana.IsNotFound(err) {
 		diags.AddAttributeError(path.Root("role_uid"), "Role not found",
 			fmt.Sprintf("No role with uid %q in organization %d, nor a global one. Create the role first, or remove this assignment.", uid, m.OrgID.ValueInt64()))
-		return types.Set{}, false
+		return types.Set{}, err
 	}
 	if err != nil {
 		assignmentAPIError(diags, fmt.Sprintf("read role %q", uid), err)
-		return types.Set{}, false
+		return permissionsToSet(nil), fmt.Errorf("reading role %q (nothing written): %v", uid, err) // not wrapped: no write may have taken effect
 	}
 	var want []grafana.Permission
 	plannedKnown := permissionsKnown(ctx, planned) && !planned.IsNull()
@@ -481,13 +497,13 @@ func (r *builtinRoleAssignmentResource) syncGrant(ctx context.Context, client *g
 		return grafana.PermissionsMinus(next, removable), nil
 	})
 	if err != nil {
-		err = explainBuiltinGrant(ctx, r.data, err, grafana.Generation2, m)
-		assignmentAPIError(diags, fmt.Sprintf("grant role %q to built-in role %q", uid, m.BuiltinRole.ValueString()), err)
-		return types.Set{}, false
+		assignmentAPIError(diags, fmt.Sprintf("grant role %q to built-in role %q", uid, m.BuiltinRole.ValueString()),
+			explainBuiltinGrant(ctx, r.data, err, grafana.Generation2, m))
+		return permissionsToSet(granted), err
 	}
 	r.warnKept(ctx, client, basicUID, m.BuiltinRole.ValueString(), kept, diags)
 	if !plannedKnown {
-		return permissionsToSet(granted), true
+		return permissionsToSet(granted), nil
 	}
 	if extra := grafana.PermissionsMinus(added, want); len(extra) > 0 {
 		diags.AddWarning("Basic role changed during the apply",
@@ -495,7 +511,7 @@ func (r *builtinRoleAssignmentResource) syncGrant(ctx context.Context, client *g
 				"They are not recorded in granted_permissions, so destroying the assignment leaves them on the basic role.",
 				basicRoleUID(m.BuiltinRole.ValueString()), formatPermissionList(extra)))
 	}
-	return planned, true
+	return planned, nil
 }
 
 // read refreshes m from the server and reports whether the assignment exists.
@@ -610,8 +626,16 @@ func (r *builtinRoleAssignmentResource) Update(ctx context.Context, req resource
 		return
 	}
 	client := orgClient(r.data, m.OrgID.ValueInt64())
-	granted, ok := r.syncGrant(ctx, client, m, prior, plan.GrantedPermissions, &resp.Diagnostics)
-	if !ok {
+	granted, err := r.syncGrant(ctx, client, m, prior, plan.GrantedPermissions, &resp.Diagnostics)
+	if err != nil {
+		if grafana.MayHaveTakenEffect(err) {
+			// The state stays as it was, but owns what the write may have
+			// added too, for the destroy.
+			if now, d := permissionsFromSet(ctx, granted); !d.HasError() {
+				state.GrantedPermissions = permissionsToSet(permissionsUnion(prior, now))
+				resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+			}
+		}
 		return
 	}
 	m.GrantedPermissions = granted

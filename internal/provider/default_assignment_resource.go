@@ -322,25 +322,25 @@ func removeDefaultGrantGen1(ctx context.Context, client *grafana.Client, builtin
 	return err
 }
 
-// applyPlan applies the plan and returns the state to store; a known
-// planned affected set is kept as planned (see syncGrant for why).
-func (r *defaultAssignmentResource) applyPlan(ctx context.Context, plan defaultAssignmentModel, diags *diag.Diagnostics) (defaultAssignmentModel, grantChange, bool) {
+// applyPlan applies the plan and returns the state to store, also when
+// the write failed; a known planned affected set is kept as planned (see
+// syncGrant for why).
+func (r *defaultAssignmentResource) applyPlan(ctx context.Context, plan defaultAssignmentModel, diags *diag.Diagnostics) (defaultAssignmentModel, grantChange, error) {
 	builtin, fixedName, assigned := plan.BuiltinRole.ValueString(), plan.FixedRole.ValueString(), plan.Assigned.ValueBool()
 	change, err := r.apply(ctx, builtin, fixedName, assigned)
+	plan.ID = types.StringValue(builtin + ":" + fixedName)
+	if !permissionsKnown(ctx, plan.AffectedPermissions) || plan.AffectedPermissions.IsNull() {
+		plan.AffectedPermissions = permissionsToSet(change.affected)
+	}
 	if err != nil {
 		verb := "remove"
 		if assigned {
 			verb = "restore"
 		}
-		err = r.data.explainForbidden(err, func(c checker) { checkServerAdmin(ctx, c, path.Root("assigned"), needDefaultGrant) })
-		assignmentAPIError(diags, fmt.Sprintf("%s the default grant of %q to %q", verb, fixedName, builtin), err)
-		return plan, change, false
+		explained := r.data.explainForbidden(err, func(c checker) { checkServerAdmin(ctx, c, path.Root("assigned"), needDefaultGrant) })
+		assignmentAPIError(diags, fmt.Sprintf("%s the default grant of %q to %q", verb, fixedName, builtin), explained)
 	}
-	plan.ID = types.StringValue(builtin + ":" + fixedName)
-	if !permissionsKnown(ctx, plan.AffectedPermissions) || plan.AffectedPermissions.IsNull() {
-		plan.AffectedPermissions = permissionsToSet(change.affected)
-	}
-	return plan, change, true
+	return plan, change, err
 }
 
 // foundGrantKey is the private-state key of how the resource found the grant
@@ -377,8 +377,19 @@ func (r *defaultAssignmentResource) Create(ctx context.Context, req resource.Cre
 		resp.Diagnostics.AddError("Cannot read default assignment", err.Error())
 		return
 	}
-	m, change, ok := r.applyPlan(ctx, plan, &resp.Diagnostics)
-	if !ok {
+	var write diag.Diagnostics
+	m, change, err := r.applyPlan(ctx, plan, &write)
+	switch {
+	case err == nil:
+		resp.Diagnostics.Append(write...)
+	case grafana.MayHaveTakenEffect(err):
+		// Grafana may have changed the grant. Saved with how the resource
+		// found it, its destroy returns there and its next plan does what
+		// is missing; without the state the next plan would find the grant
+		// removed and refuse it as never in place.
+		appendAsWarnings(&resp.Diagnostics, write, maybeWrittenNote)
+	default:
+		resp.Diagnostics.Append(write...)
 		return
 	}
 	found := foundGrant{InPlace: inPlace}
@@ -395,7 +406,7 @@ func (r *defaultAssignmentResource) Update(ctx context.Context, req resource.Upd
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if m, _, ok := r.applyPlan(ctx, plan, &resp.Diagnostics); ok {
+	if m, _, err := r.applyPlan(ctx, plan, &resp.Diagnostics); err == nil {
 		resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 	}
 }

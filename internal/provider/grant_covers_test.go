@@ -30,10 +30,14 @@ func TestAccAuthoritativeAndPerItemConflict(t *testing.T) {
 	teamRoles := func(name string) string {
 		return fmt.Sprintf("resource \"grafanarbac_team_roles\" %q {\n  team_id   = %d\n  role_uids = [%q]\n}", name, team, role.UID)
 	}
-	userRoles := fmt.Sprintf("resource \"grafanarbac_user_roles\" \"set\" {\n  user_id   = %d\n  role_uids = [%q]\n}", user, role.UID)
-	roleHolders := func(uid string) string {
-		return fmt.Sprintf("resource \"grafanarbac_role_assignments\" \"set\" {\n  role_uid = %q\n}", uid)
+	namedUserRoles := func(name string) string {
+		return fmt.Sprintf("resource \"grafanarbac_user_roles\" %q {\n  user_id   = %d\n  role_uids = [%q]\n}", name, user, role.UID)
 	}
+	userRoles := namedUserRoles("set")
+	namedHolders := func(name, uid string) string {
+		return fmt.Sprintf("resource \"grafanarbac_role_assignments\" %q {\n  role_uid = %q\n}", name, uid)
+	}
+	roleHolders := func(uid string) string { return namedHolders("set", uid) }
 	conflict := "Per-item and authoritative resources state the same grant"
 	teamItemName := fmt.Sprintf("grafanarbac_team_role_assignment of role %q to team %d", role.UID, team)
 	userItemName := fmt.Sprintf("grafanarbac_user_role_assignment of role %q to user %d", role.UID, user)
@@ -44,6 +48,7 @@ func TestAccAuthoritativeAndPerItemConflict(t *testing.T) {
 		plan(bothNamed(conflict, teamItemName, fmt.Sprintf("grafanarbac_team_roles of team %d", team)), teamItem, teamRoles("set")),
 		plan(bothNamed(conflict, userItemName, fmt.Sprintf("grafanarbac_user_roles of user %d", user)), userItem, userRoles),
 		plan(asgErr("Two resources decide the same grants", "grafanarbac_team_roles of team"), teamRoles("a"), teamRoles("b")),
+		plan(asgErr("Two resources decide the same grants", "grafanarbac_user_roles of user"), namedUserRoles("a"), namedUserRoles("b")),
 		// Safe: the team's roles beside a per-item grant to someone else.
 		{Config: env.config(teamRoles("set"), userItem), PlanOnly: true, ExpectNonEmptyPlan: true},
 	}
@@ -52,6 +57,7 @@ func TestAccAuthoritativeAndPerItemConflict(t *testing.T) {
 		steps = append(steps,
 			plan(bothNamed(conflict, teamItemName, roleName), teamItem, roleHolders(role.UID)),
 			plan(bothNamed(conflict, userItemName, roleName), userItem, roleHolders(role.UID)),
+			plan(asgErr("Two resources decide the same grants", roleName), namedHolders("a", role.UID), namedHolders("b", role.UID)),
 			// Safe: the holders of another role beside per-item grants of this one.
 			resource.TestStep{Config: env.config(teamItem, userItem, roleHolders(other.UID)), PlanOnly: true, ExpectNonEmptyPlan: true},
 		)

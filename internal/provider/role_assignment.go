@@ -394,13 +394,23 @@ func warnSelfLockOut(ctx context.Context, data *providerData, attr path.Path, wh
 // readBackNote ends a read-back failure turned into a warning.
 const readBackNote = "The grant was made, so it is saved as created; the next plan reads it again."
 
+// maybeWrittenNote ends the failure of a create's write that Grafana may
+// have carried out, turned into a warning.
+const maybeWrittenNote = "Grafana may have made the change before the answer was lost, so the resource is saved as created; " +
+	"the next plan reads what Grafana holds and plans what is missing."
+
 // appendReadBack adds the diagnostics of the read-back that follows a
 // successful write, errors as warnings: an error would leave the resource
 // tainted, and the next apply would delete and re-add a correct grant.
 func appendReadBack(diags *diag.Diagnostics, read diag.Diagnostics) {
+	appendAsWarnings(diags, read, readBackNote)
+}
+
+// appendAsWarnings adds diagnostics, errors as warnings ending with note.
+func appendAsWarnings(diags *diag.Diagnostics, read diag.Diagnostics, note string) {
 	for _, d := range read {
 		if d.Severity() == diag.SeverityError {
-			diags.AddWarning(d.Summary(), d.Detail()+"\n"+readBackNote)
+			diags.AddWarning(d.Summary(), d.Detail()+"\n"+note)
 			continue
 		}
 		diags.Append(d)
@@ -441,6 +451,11 @@ func claimToken(ctx context.Context, private privateState) string {
 // reports a second resource claiming it; what describes the grant
 // ("assigns role … to team 5 …").
 func (c *grantClaims) claim(ctx context.Context, private privateState, key, what string, attr path.Path, diags *diag.Diagnostics) {
+	c.claimAs(ctx, private, "grant", key, what, attr, diags)
+}
+
+// claimAs is claim of something else than a grant (noun: "role").
+func (c *grantClaims) claimAs(ctx context.Context, private privateState, noun, key, what string, attr path.Path, diags *diag.Diagnostics) {
 	token := claimToken(ctx, private)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -451,7 +466,7 @@ func (c *grantClaims) claim(ctx context.Context, private privateState, key, what
 		c.m[key] = token
 		return
 	}
-	diags.AddAttributeError(attr, "Two resources claim one grant",
+	diags.AddAttributeError(attr, "Two resources claim one "+noun,
 		fmt.Sprintf("Another resource in this configuration also %s. Terraform shows this resource's address; it does not tell "+
-			"the provider the other's. Keep only one of them: removing either would take away the grant the other still claims.", what))
+			"the provider the other's. Keep only one of them: removing either would take away the %s the other still claims.", what, noun))
 }

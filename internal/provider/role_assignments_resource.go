@@ -252,16 +252,17 @@ func (r *roleAssignmentsResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.apply(ctx, plan, &resp.State, resp.Private, &resp.Diagnostics)
+	r.apply(ctx, plan, grafana.RoleAssignments{}, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *roleAssignmentsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan roleAssignmentsModel
+	var plan, prior roleAssignmentsModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.apply(ctx, plan, &resp.State, resp.Private, &resp.Diagnostics)
+	r.apply(ctx, plan, prior.holders(ctx, &resp.Diagnostics), &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 // stateSetter is the part of tfsdk.State that apply needs.
@@ -270,8 +271,8 @@ type stateSetter interface {
 }
 
 // apply makes the role's holders exactly the planned ones and records them
-// as this resource's grants.
-func (r *roleAssignmentsResource) apply(ctx context.Context, plan roleAssignmentsModel, state stateSetter, private privateState, diags *diag.Diagnostics) {
+// as this resource's grants; prior are the state's holders (none on create).
+func (r *roleAssignmentsResource) apply(ctx context.Context, plan roleAssignmentsModel, prior grafana.RoleAssignments, state stateSetter, private privateState, diags *diag.Diagnostics) {
 	want := plan.holders(ctx, diags)
 	if diags.HasError() {
 		return
@@ -282,6 +283,14 @@ func (r *roleAssignmentsResource) apply(ctx context.Context, plan roleAssignment
 	r.data.reads.forgetAssignments()
 	if err != nil {
 		assignmentAPIError(diags, fmt.Sprintf("set the holders of role %q in organization %d", uid, orgID), err)
+		recordAttempted(ctx, private, prior, func(r grafana.RoleAssignments) grafana.RoleAssignments {
+			return grafana.RoleAssignments{
+				RoleUID:         uid,
+				Users:           sortedSet(append(r.Users, want.Users...)),
+				Teams:           sortedSet(append(r.Teams, want.Teams...)),
+				ServiceAccounts: sortedSet(append(r.ServiceAccounts, want.ServiceAccounts...)),
+			}
+		}, diags)
 		return
 	}
 	plan.ID = types.StringValue(roleAssignmentsID(orgID, uid))
