@@ -16,7 +16,7 @@ trap cleanup EXIT
 go build -o "$dir/grafana-emulator" ./internal/emulator/cmd/grafana-emulator
 password=acc-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 "$dir/grafana-emulator" --addr 127.0.0.1:0 --ready-file "$dir/url" --generation "${GENERATION:-12}" \
-	${GRAFANA_VERSION:+--grafana-version "$GRAFANA_VERSION"} --admin-password "$password" >/dev/null &
+	${GRAFANA_VERSION:+--grafana-version "$GRAFANA_VERSION"} --admin-password "$password" >&2 &
 emulator=$!
 for _ in $(seq 100); do
 	[[ -s $dir/url ]] && break

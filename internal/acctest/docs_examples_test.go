@@ -273,3 +273,29 @@ func guideBlocks(t *testing.T, root string, guides ...string) []guideBlock {
 	}
 	return out
 }
+
+// The run's prefix reaches every name an example gives or looks up, and no
+// label or reference.
+func TestDocsNames(t *testing.T) {
+	in := `data "grafanarbac_user" "alice" { login = "alice" }
+data "grafanarbac_team" "reporting" { name = "Reporting" }
+resource "grafanarbac_custom_role" "r" {
+  name = "custom:reports:editor"
+  uid  = "estate-${each.key}"
+}
+users = [data.grafanarbac_user.alice.id]
+  - uid: docs_global
+`
+	want := `data "grafanarbac_user" "alice" { login = "tf-acc-x-alice" }
+data "grafanarbac_team" "reporting" { name = "tf-acc-x-Reporting" }
+resource "grafanarbac_custom_role" "r" {
+  name = "custom:tf-acc-x:reports:editor"
+  uid  = "tf-acc-x-estate-${each.key}"
+}
+users = [data.grafanarbac_user.alice.id]
+  - uid: tf-acc-x-docs_global
+`
+	if got := docsNames("tf-acc-x").text(in); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
