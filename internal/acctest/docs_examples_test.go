@@ -277,25 +277,16 @@ func guideBlocks(t *testing.T, root string, guides ...string) []guideBlock {
 // The run's prefix reaches every name an example gives or looks up, and no
 // label or reference.
 func TestDocsNames(t *testing.T) {
-	in := `data "grafanarbac_user" "alice" { login = "alice" }
-data "grafanarbac_team" "reporting" { name = "Reporting" }
-resource "grafanarbac_custom_role" "r" {
-  name = "custom:reports:editor"
-  uid  = "estate-${each.key}"
-}
-users = [data.grafanarbac_user.alice.id]
-  - uid: docs_global
-`
-	want := `data "grafanarbac_user" "alice" { login = "tf-acc-x-alice" }
-data "grafanarbac_team" "reporting" { name = "tf-acc-x-Reporting" }
-resource "grafanarbac_custom_role" "r" {
-  name = "custom:tf-acc-x:reports:editor"
-  uid  = "tf-acc-x-estate-${each.key}"
-}
-users = [data.grafanarbac_user.alice.id]
-  - uid: tf-acc-x-docs_global
-`
-	if got := docsNames("tf-acc-x").text(in); got != want {
-		t.Errorf("got\n%s\nwant\n%s", got, want)
+	for in, want := range map[string]string{
+		`data "grafanarbac_user" "alice" { login = "alice" }`: `data "grafanarbac_user" "alice" { login = "tf-acc-x-alice" }`,
+		`name = "Reporting"`:                       `name = "tf-acc-x-Reporting"`,
+		`name = "custom:reports:editor"`:           `name = "custom:tf-acc-x:reports:editor"`,
+		`uid  = "estate-${each.key}"`:              `uid  = "tf-acc-x-estate-${each.key}"`,
+		"  - uid: docs_global\n":                   "  - uid: tf-acc-x-docs_global\n",
+		`users = [data.grafanarbac_user.alice.id]`: `users = [data.grafanarbac_user.alice.id]`,
+	} {
+		if got := docsNames("tf-acc-x").text(in); got != want {
+			t.Errorf("%q became %q, want %q", in, got, want)
+		}
 	}
 }
