@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -22,19 +21,7 @@ import (
 // failRequests answers the first n requests matching method and path 500
 // without carrying them out.
 func failRequests(method string, path *regexp.Regexp, n int) func(http.Handler) http.Handler {
-	var left atomic.Int64
-	left.Store(int64(n))
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method != method || !path.MatchString(r.URL.Path) || left.Add(-1) < 0 {
-				next.ServeHTTP(w, r)
-				return
-			}
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusInternalServerError)
-			_, _ = w.Write([]byte(`{"message":"internal server error"}`))
-		})
-	}
+	return newFault(method, path, http.StatusInternalServerError, false, int64(n)).wrap
 }
 
 // TestAccCustomRole_interruptedCreate is issue 16, item 3: a create whose

@@ -289,40 +289,16 @@ func (c *statusCounter) summary() string {
 // then answers 500: the emulator's LostAnswerRate, made certain for the
 // requests whose reconciliation the test must see.
 func loseAnswers(method string, path *regexp.Regexp, n int) func(http.Handler) http.Handler {
-	var left atomic.Int64
-	left.Store(int64(n))
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method != method || !path.MatchString(r.URL.Path) || left.Add(-1) < 0 {
-				next.ServeHTTP(w, r)
-				return
-			}
-			next.ServeHTTP(&statusWriter{ResponseWriter: discardWriter{h: http.Header{}}}, r)
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusInternalServerError)
-			_, _ = w.Write([]byte(`{"message":"internal server error"}`))
-		})
-	}
+	return newFault(method, path, http.StatusInternalServerError, true, int64(n)).wrap
 }
 
 // throttle answers the first n requests matching method and path 429 with
 // Retry-After: 1, without carrying them out. The emulator's own 429s say
 // "Retry-After: 0" in these tests, so that waiting stays short.
 func throttle(method string, path *regexp.Regexp, n int) func(http.Handler) http.Handler {
-	var left atomic.Int64
-	left.Store(int64(n))
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method != method || !path.MatchString(r.URL.Path) || left.Add(-1) < 0 {
-				next.ServeHTTP(w, r)
-				return
-			}
-			w.Header().Set("Retry-After", "1")
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusTooManyRequests)
-			_, _ = w.Write([]byte(`{"message":"too many requests"}`))
-		})
-	}
+	f := newFault(method, path, http.StatusTooManyRequests, false, int64(n))
+	f.retryAfter = "1"
+	return f.wrap
 }
 
 type discardWriter struct{ h http.Header }

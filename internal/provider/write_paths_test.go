@@ -8,6 +8,7 @@ package provider_test
 // at one request in front of it, and asks Grafana what each step left.
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -31,15 +32,16 @@ import (
 // pathFault answers the next left requests matching method and path with
 // status; carry carries them out first, as a proxy that gives up after
 // Grafana committed. Status 0 closes the connection instead of answering.
-// A 429 says Retry-After: 0, so retries stay fast.
+// A 429 says Retry-After: retryAfter, 0 when empty, so retries stay fast.
 type pathFault struct {
-	method string
-	path   *regexp.Regexp
-	status int
-	carry  bool
-	left   atomic.Int64
-	hits   atomic.Int64
-	then   *pathFault // armed for one request once this one answers
+	method     string
+	path       *regexp.Regexp
+	status     int
+	carry      bool
+	retryAfter string
+	left       atomic.Int64
+	hits       atomic.Int64
+	then       *pathFault // armed for one request once this one answers
 }
 
 func newFault(method string, path *regexp.Regexp, status int, carry bool, n int64) *pathFault {
@@ -73,7 +75,7 @@ func (f *pathFault) wrap(next http.Handler) http.Handler {
 			status = http.StatusBadGateway // cannot drop it: lose the answer
 		}
 		if status == http.StatusTooManyRequests {
-			w.Header().Set("Retry-After", "0")
+			w.Header().Set("Retry-After", cmp.Or(f.retryAfter, "0"))
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
