@@ -5,10 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/grafanarbac/terraform-provider-grafanarbac/internal/grafana"
 )
@@ -46,34 +43,21 @@ func TestBuiltinRoleAssignmentDestroyWarnsOfKeptPermissions(t *testing.T) {
 			data.reads.seed(cacheKey{kind: cacheRoleList, org: 1}, list)
 			r := &builtinRoleAssignmentResource{data: data}
 
-			var sr resource.SchemaResponse
-			r.Schema(ctx, resource.SchemaRequest{}, &sr)
-			typ := sr.Schema.Type().TerraformType(ctx)
-			state := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}
-			if diags := state.Set(ctx, builtinRoleAssignmentModel{
+			diags := planBuiltinDestroy(ctx, t, r, builtinRoleAssignmentModel{
 				ID: types.StringValue("1:Viewer:ra"), BuiltinRole: types.StringValue("Viewer"), RoleUID: types.StringValue("ra"),
 				Global: types.BoolValue(false), OrgID: types.Int64Value(1), RoleVersion: types.Int64Null(),
 				GrantedPermissions: permissionsToSet(perms(p, q)),
-			}); diags.HasError() {
-				t.Fatal(diags)
-			}
-			req := resource.ModifyPlanRequest{State: state, Plan: tfsdk.Plan{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}}
-			resp := resource.ModifyPlanResponse{Plan: req.Plan}
-			r.ModifyPlan(ctx, req, &resp)
-
-			if resp.Diagnostics.HasError() {
-				t.Fatalf("errors: %v", resp.Diagnostics)
-			}
+			})
 			if !tt.want {
-				if resp.Diagnostics.WarningsCount() != 0 {
-					t.Fatalf("unexpected warning: %v", resp.Diagnostics)
+				if diags.WarningsCount() != 0 {
+					t.Fatalf("unexpected warning: %v", diags)
 				}
 				return
 			}
-			if resp.Diagnostics.WarningsCount() != 1 || resp.Diagnostics[0].Summary() != "Permissions kept for other roles" {
-				t.Fatalf("diagnostics = %v, want one warning of kept permissions", resp.Diagnostics)
+			if diags.WarningsCount() != 1 || diags[0].Summary() != "Permissions kept for other roles" {
+				t.Fatalf("diagnostics = %v, want one warning of kept permissions", diags)
 			}
-			detail := resp.Diagnostics[0].Detail()
+			detail := diags[0].Detail()
 			for _, w := range []string{"basic_viewer", `"custom:rb"`, "p:read"} {
 				if !strings.Contains(detail, w) {
 					t.Errorf("warning %q does not contain %q", detail, w)

@@ -44,26 +44,12 @@ func TestBuiltinRoleAssignmentDestroyWarnsOfLockOut(t *testing.T) {
 			r := &builtinRoleAssignmentResource{data: offlineProviderData(t, tt.gen, held,
 				&grafana.Role{UID: "r1", Name: "custom:r1", Permissions: tt.rolePerms})}
 
-			var sr resource.SchemaResponse
-			r.Schema(ctx, resource.SchemaRequest{}, &sr)
-			typ := sr.Schema.Type().TerraformType(ctx)
-			state := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}
-			diags := state.Set(ctx, builtinRoleAssignmentModel{
+			diags := planBuiltinDestroy(ctx, t, r, builtinRoleAssignmentModel{
 				ID: types.StringValue("1:Admin:r1"), BuiltinRole: types.StringValue("Admin"), RoleUID: types.StringValue("r1"),
 				Global: types.BoolValue(false), OrgID: types.Int64Value(1), RoleVersion: types.Int64Value(1),
 				GrantedPermissions: permissionsToSet(tt.granted),
 			})
-			if diags.HasError() {
-				t.Fatal(diags)
-			}
-			req := resource.ModifyPlanRequest{State: state, Plan: tfsdk.Plan{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}}
-			resp := resource.ModifyPlanResponse{Plan: req.Plan}
-			r.ModifyPlan(ctx, req, &resp)
-
-			if resp.Diagnostics.HasError() {
-				t.Fatalf("errors: %v", resp.Diagnostics)
-			}
-			checkLockOutWarning(t, resp.Diagnostics, tt.wantWarning, "reports:read", `role "r1"`, `"Admin"`, "roles:write (permissions:type:delegate)")
+			checkLockOutWarning(t, diags, tt.wantWarning, "reports:read", `role "r1"`, `"Admin"`, "roles:write (permissions:type:delegate)")
 		})
 	}
 }
@@ -185,4 +171,24 @@ func checkLockOutWarning(t *testing.T, diags diag.Diagnostics, wantWarning bool,
 	if notNamed != "" && strings.Contains(detail, notNamed) {
 		t.Errorf("warning names %s: %q", notNamed, detail)
 	}
+}
+
+// planBuiltinDestroy plans the destroy of the assignment in state and
+// returns the plan's diagnostics, failing on an error.
+func planBuiltinDestroy(ctx context.Context, t *testing.T, r *builtinRoleAssignmentResource, state builtinRoleAssignmentModel) diag.Diagnostics {
+	t.Helper()
+	var sr resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &sr)
+	typ := sr.Schema.Type().TerraformType(ctx)
+	prior := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}
+	if diags := prior.Set(ctx, state); diags.HasError() {
+		t.Fatal(diags)
+	}
+	req := resource.ModifyPlanRequest{State: prior, Plan: tfsdk.Plan{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}}
+	resp := resource.ModifyPlanResponse{Plan: req.Plan}
+	r.ModifyPlan(ctx, req, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("errors: %v", resp.Diagnostics)
+	}
+	return resp.Diagnostics
 }

@@ -474,6 +474,23 @@ func defaultGrantWrite(gen grafana.Generation, builtin string) (method string, p
 	return http.MethodPut, regexp.MustCompile(`^/api/access-control/roles/basic_` + strings.ToLower(builtin) + `$`)
 }
 
+// defaultGrantRestore is the write that puts the default grant back: on
+// generation 2 the same basic-role update as its removal.
+func defaultGrantRestore(gen grafana.Generation, builtin string) (method string, path *regexp.Regexp) {
+	if gen == grafana.Generation1 {
+		return http.MethodPost, regexp.MustCompile(`^/api/access-control/builtin-roles$`)
+	}
+	return defaultGrantWrite(gen, builtin)
+}
+
+// suiteAPIGeneration is the API generation of the suite's emulator.
+func suiteAPIGeneration() grafana.Generation {
+	if suiteEmulatorGeneration() == 8 {
+		return grafana.Generation1
+	}
+	return grafana.Generation2
+}
+
 // TestAccDefaultAssignment_createWriteFails: the create's write fails with
 // no retry left, either after Grafana removed the grant (its answer lost)
 // or before. The resource is saved as created, with a warning, and with how
@@ -482,10 +499,7 @@ func defaultGrantWrite(gen grafana.Generation, builtin string) (method string, p
 // removed by the lost write and refused it as never in place, and nothing
 // would ever restore it.
 func TestAccDefaultAssignment_createWriteFails(t *testing.T) {
-	gen := grafana.Generation2
-	if suiteEmulatorGeneration() == 8 {
-		gen = grafana.Generation1
-	}
+	gen := suiteAPIGeneration()
 	builtin, fixedName := defaultGrantUnderTest(gen)
 	method, path := defaultGrantWrite(gen, builtin)
 	for _, tc := range []struct {
@@ -526,18 +540,12 @@ func TestAccDefaultAssignment_createWriteFails(t *testing.T) {
 // is throttled, then carried out with its answer lost. Each is retried,
 // and Grafana ends as it started.
 func TestAccDefaultAssignment_retriedWrites(t *testing.T) {
-	gen := grafana.Generation2
-	if suiteEmulatorGeneration() == 8 {
-		gen = grafana.Generation1
-	}
+	gen := suiteAPIGeneration()
 	builtin, fixedName := defaultGrantUnderTest(gen)
 	method, path := defaultGrantWrite(gen, builtin)
 	failed := newFault(method, path, http.StatusInternalServerError, false, 1)
 	lost := newFault(method, path, http.StatusInternalServerError, true, 1)
-	restoreMethod, restorePath := method, path
-	if gen == grafana.Generation1 {
-		restoreMethod, restorePath = http.MethodPost, regexp.MustCompile(`^/api/access-control/builtin-roles$`)
-	}
+	restoreMethod, restorePath := defaultGrantRestore(gen, builtin)
 	throttled := newFault(restoreMethod, restorePath, http.StatusTooManyRequests, false, 0)
 	restoreLost := newFault(restoreMethod, restorePath, http.StatusBadGateway, true, 0)
 	srv := pathServer(t, chain(failed.wrap, lost.wrap, throttled.wrap, restoreLost.wrap))
@@ -747,13 +755,9 @@ func TestAccBuiltinRoleAssignment_retriedWrites(t *testing.T) {
 // left. The next apply finds the grant in place and plans nothing, and the
 // destroy leaves Grafana as it started.
 func TestAccDefaultAssignment_updateAnswerLost(t *testing.T) {
-	gen := grafana.Generation2
-	restore, path := http.MethodPut, regexp.MustCompile(`^/api/access-control/roles/basic_`)
-	if suiteEmulatorGeneration() == 8 {
-		gen = grafana.Generation1
-		restore, path = http.MethodPost, regexp.MustCompile(`^/api/access-control/builtin-roles$`)
-	}
+	gen := suiteAPIGeneration()
 	builtin, fixedName := defaultGrantUnderTest(gen)
+	restore, path := defaultGrantRestore(gen, builtin)
 	trap := newFault(restore, path, http.StatusInternalServerError, true, 0)
 	srv := pathServer(t, trap.wrap)
 	env := srv.assignEnv(t, &rpcRecorder{}, "retries = 0")
